@@ -1,0 +1,44 @@
+"""The public home and the staff pages show what the platform holds, and nothing invented."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_shows_the_citys_figures_from_the_reference_data(citizen):
+    page = citizen.get("/").content.decode()
+    assert "Layanan kota cerdas Kota Kediri" in page
+    assert "301.424" in page and "67,232 km²" in page
+    assert "<strong>3</strong>kecamatan" in page
+    assert "<strong>46</strong>kelurahan/desa" in page
+    assert "Tata Kelola Cerdas (Smart Governance)" in page
+
+
+def test_unknown_page_is_a_friendly_404(citizen):
+    response = citizen.get("/tidak-ada/")
+    assert response.status_code == 404
+    assert "Halaman ini tidak ditemukan." in response.content.decode()
+
+
+def test_a_module_not_built_yet_says_what_will_come(client_for, executive):
+    page = client_for(executive).get("/staf/modul/bansos/").content.decode()
+    assert "segera hadir" in page
+    assert "rekonsiliasi" in page
+    assert client_for(executive).get("/staf/modul/nothing/").status_code == 404
+
+
+def test_regions_page_lists_kecamatan_and_searches_with_htmx(client_for, assessor):
+    client = client_for(assessor)
+    page = client.get("/staf/wilayah/").content.decode()
+    assert "Mojoroto" in page and "Pesantren" in page and "Bandar Lor" in page
+    partial = client.get("/staf/wilayah/", {"q": "Setonopande"}, headers={"HX-Request": "true"})
+    body = partial.content.decode()
+    assert "35.71.02.1006" in body
+    assert "<html" not in body  # only the results fragment
+
+
+def test_opd_list_marks_demo_records(client_for, assessor, dinsos):
+    dinsos.is_demo = True
+    dinsos.save()
+    page = client_for(assessor).get("/staf/opd/").content.decode()
+    assert "Dinas Sosial" in page and "Demo" in page

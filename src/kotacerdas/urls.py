@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from kotacerdas.api import api
+from kotacerdas.core import views as core_views
+
+urlpatterns = [
+    path("", include("kotacerdas.core.urls")),
+    path("masuk/", auth_views.LoginView.as_view(), name="login"),
+    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "akun/kata-sandi/",
+        auth_views.PasswordChangeView.as_view(success_url="/akun/kata-sandi/selesai/"),
+        name="password_change",
+    ),
+    path(
+        "akun/kata-sandi/selesai/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("healthz", core_views.healthz, name="healthz"),
+]
+
+handler400 = "kotacerdas.core.views.bad_request"
+handler403 = "kotacerdas.core.views.permission_denied"
+handler404 = "kotacerdas.core.views.page_not_found"
+handler500 = "kotacerdas.core.views.server_error"
