@@ -4,12 +4,14 @@ Kesehatan, an assessor, an executive, an anonymous citizen)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.test import Client
 
 from kotacerdas.core.access import grant_role
 from kotacerdas.core.choices import OpdKind, Role
-from kotacerdas.core.models import Opd, User
+from kotacerdas.core.models import Opd, Region, User
 from kotacerdas.core.reference_data import load_pillars, load_regions
 
 
@@ -19,6 +21,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_regions()
         load_pillars()
+
+
+@pytest.fixture
+def kediri(db) -> Region:
+    """Kota Kediri's region record. Tests on a transactional database (browser tests) start
+    from an emptied database, so the regions are loaded again there."""
+    if not Region.objects.filter(code="35.71").exists():
+        load_regions()
+        load_pillars()
+    return Region.objects.get(code="35.71")
 
 
 @pytest.fixture(autouse=True)
@@ -92,3 +104,57 @@ def client_for():
         return client
 
     return make
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+PASSWORD = "kediri-cerdas-2026"
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="Chromium not installed at /usr/bin/chromium"
+)
+
+
+def give_password(user: User) -> User:
+    """Give a persona a password, for tests that sign in through the real form. Call it from a
+    fixture listed before ``browser``/``phone`` (see ``browser``)."""
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def browser(live_server):
+    """Debian's Chromium under Playwright. Request it after the fixtures that write to the
+    database: while Playwright's event loop runs, Django gives ORM calls a separate connection.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """Open a new phone-sized (360x740) page signed in as ``username``, or anonymous."""
+
+    def open_page(username: str | None = None):
+        page = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+        if username:
+            page.goto(f"{live_server.url}/masuk/")
+            page.get_by_label("Nama pengguna").fill(username)
+            page.get_by_label("Kata sandi").fill(PASSWORD)
+            page.locator("main").get_by_role("button", name="Masuk").click()
+            page.wait_for_url(f"{live_server.url}/staf/")
+        return page
+
+    return open_page

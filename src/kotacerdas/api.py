@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from kotacerdas import __version__
 from kotacerdas.core.api import router as core_router
 from kotacerdas.core.api_common import install_error_handlers
+from kotacerdas.masterplan.api import router as masterplan_router
 
 api = NinjaAPI(
     title="Kota Cerdas API",
@@ -23,3 +24,4 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/", core_router)
+api.add_router("/masterplan", masterplan_router)

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "kotacerdas.core",
+    "kotacerdas.masterplan",
+    "kotacerdas.evaluation",
 ]
 
 MIDDLEWARE = [
@@ -51,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "kotacerdas.core.audit.AuditActorMiddleware",
     # Axes must come last: it inspects the outcome of the login views above it.
     "axes.middleware.AxesMiddleware",
 ]

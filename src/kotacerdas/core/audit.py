@@ -8,11 +8,22 @@ bypass signals on purpose: 91,599 regions are one event, not 91,599.
 
 from __future__ import annotations
 
-from auditlog.context import auditlog_value
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import wraps
+from typing import Any, TypeVar
+
+from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.auth.models import Group
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
 
 from kotacerdas.core.models import ApiToken, Opd, Pillar, Region, User
+
+T = TypeVar("T")
 
 
 def register_core_models() -> None:
@@ -26,12 +37,60 @@ def register_core_models() -> None:
     auditlog.register(Group, m2m_fields={"permissions"})
 
 
-def attribute_to(user: User) -> None:
-    """Attribute the audit entries of the current request to ``user``.
+# The user acting in the current request, command or task, when the platform knows better than
+# the session: an API token's owner, or the actor passed to a domain function. django-auditlog
+# keeps its own context in a variable it never resets between requests, so ours is separate and
+# always restored (see ``acting_as`` and ``AuditActorMiddleware``).
+_actor: ContextVar[User | None] = ContextVar("kotacerdas_audit_actor", default=None)
 
-    The audit middleware reads the session user when the request arrives; an API client that
-    authenticates with a token is only known later, inside the API, and is recorded through this.
-    """
-    context = auditlog_value.get(None)
-    if context is not None:
-        context["actor"] = user
+
+@receiver(pre_save, sender=LogEntry)
+def _stamp_actor(sender: type, instance: LogEntry, **kwargs: Any) -> None:
+    user = _actor.get()
+    if user is not None and instance.actor_id is None:
+        instance.actor = user
+        instance.actor_email = getattr(user, "email", None)
+
+
+def attribute_to(user: User) -> None:
+    """Attribute the rest of the current request's audit entries to ``user`` (an API client
+    authenticated by token). ``AuditActorMiddleware`` clears it when the request ends."""
+    _actor.set(user)
+
+
+@contextmanager
+def acting_as(user: User) -> Iterator[None]:
+    """Record ``user`` as the actor of the audit entries written inside the block, in a web
+    request, a CLI command or a background task alike."""
+    token = _actor.set(user)
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+class AuditActorMiddleware:
+    """Start every request with no explicit actor and restore the previous state after it, so a
+    token user never leaks into the next request served by the same worker."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = _actor.set(None)
+        try:
+            return self.get_response(request)
+        finally:
+            _actor.reset(token)
+
+
+def records_actor(function: Callable[..., T]) -> Callable[..., T]:
+    """Decorate a domain function whose first argument is the acting user, so that everything it
+    writes is attributed to that user in the audit trail, whoever calls it."""
+
+    @wraps(function)
+    def wrapper(actor: User, *args: Any, **kwargs: Any) -> T:
+        with acting_as(actor):
+            return function(actor, *args, **kwargs)
+
+    return wrapper

@@ -35,6 +35,7 @@ MODULES = (
             _("Quarterly OPD reports reviewed by Diskominfo"),
             _("Excel templates for import and export"),
         ),
+        url_name="masterplan:overview",
     ),
     Module(
         "evaluasi",

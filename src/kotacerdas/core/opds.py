@@ -8,9 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from kotacerdas.core.access import editable_opd_fields
+from kotacerdas.core.audit import records_actor
 from kotacerdas.core.models import Opd, User
 
 
+@records_actor
 @transaction.atomic
 def update_opd(actor: User, opd: Opd, changes: dict[str, Any]) -> Opd:
     """Apply ``changes`` to ``opd`` on behalf of ``actor``.

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
@@ -39,6 +40,7 @@ class SetupReport:
     pillars: int = 0
     opds_created: int = 0
     accounts: list[NewAccount] = field(default_factory=list)
+    demo_modules: list[str] = field(default_factory=list)
 
 
 def deployment_region() -> Region:
@@ -157,7 +159,8 @@ DEMO_ACCOUNTS = [
 def load_demo() -> SetupReport:
     """The demo: Kota Kediri's OPDs and one account per role (on top of the reference data)."""
     report = SetupReport()
-    report.opds_created = load_demo_opds(deployment_region())
+    region = deployment_region()
+    report.opds_created = load_demo_opds(region)
     for username, role, opd_code in DEMO_ACCOUNTS:
         opd = Opd.objects.filter(code=opd_code).first() if opd_code else None
         if opd_code and opd is None:
@@ -165,4 +168,12 @@ def load_demo() -> SetupReport:
         account = create_account(username, role, opd)
         if account:
             report.accounts.append(account)
+    # Each domain app that has demo data offers a ``load_demo(region)`` on its AppConfig; core
+    # calls it without knowing the app (GUIDE section 2: core imports no domain app).
+    for app in apps.get_app_configs():
+        loader = getattr(app, "load_demo", None)
+        if loader is not None:
+            loaded = loader(region)
+            if loaded:
+                report.demo_modules.append(loaded)
     return report

@@ -1,49 +1,19 @@
 """In a real browser (Debian's Chromium driven by Playwright), on a phone-sized screen."""
 
-from pathlib import Path
-
 import pytest
+from conftest import PASSWORD, give_password, needs_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-PASSWORD = "kediri-cerdas-2026"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed at /usr/bin/chromium"),
-]
-
-
-@pytest.fixture
-def page(live_server):
-    """A phone-sized page. Request it after the fixtures that write to the database: while
-    Playwright's event loop runs, Django would give ORM calls a separate connection."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        context = browser.new_context(viewport={"width": 360, "height": 740})
-        yield context.new_page()
-        browser.close()
+pytestmark = [pytest.mark.browser, needs_chromium]
 
 
 @pytest.fixture
 def officer(dinsos_officer):
-    dinsos_officer.set_password(PASSWORD)
-    dinsos_officer.save()
-    return dinsos_officer
+    return give_password(dinsos_officer)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_officer_signs_in_on_a_phone_and_sees_the_staff_home(officer, page, live_server):
+def test_officer_signs_in_on_a_phone_and_sees_the_staff_home(officer, phone, live_server):
+    page = phone()
     page.goto(f"{live_server.url}/")
     page.get_by_role("link", name="Masuk staf").click()
     page.get_by_label("Nama pengguna").fill(officer.username)

@@ -36,6 +36,7 @@ def test_init_twice_then_serve(fresh_env, tmp_path):
     first = run(["init", "--demo"], fresh_env)
     assert first.returncode == 0, first.stderr
     assert "91,599 regions" in first.stdout
+    assert "Demo data: Kota Kediri masterplan with 17 programmes." in first.stdout
     passwords = re.findall(r"│ admin\s+│ Administrator │\s+│ (\S+)", first.stdout)
     assert len(passwords) == 1
     assert (tmp_path / "data" / "kotacerdas.sqlite3").exists()
@@ -44,6 +45,7 @@ def test_init_twice_then_serve(fresh_env, tmp_path):
     second = run(["init", "--demo"], fresh_env)
     assert second.returncode == 0, second.stderr
     assert "Demo data: 0 OPDs added." in second.stdout
+    assert "masterplan" not in second.stdout  # loaded once, not again
     assert "passwords are unchanged" in second.stdout
     assert passwords[0] not in second.stdout
 
@@ -114,7 +116,7 @@ def test_health_check_answers_503_without_a_database(fresh_env):
 
 
 def test_every_platform_command_has_help(fresh_env):
-    for command in ("init", "demo", "serve", "apitoken"):
+    for command in ("init", "demo", "serve", "apitoken", "remind_reports", "index"):
         result = run([command, "--help"], fresh_env, timeout=60)
         assert result.returncode == 0
         assert "usage: kotacerdas " + command in result.stdout

@@ -37,6 +37,10 @@ def test_every_message_is_translated_and_compiled():
     catalogue = polib.pofile(str(LOCALE / "django.po"))
     assert catalogue.percent_translated() == 100
     assert not catalogue.fuzzy_entries()
-    compiled = {entry.msgid: entry.msgstr for entry in polib.mofile(str(LOCALE / "django.mo"))}
+    compiled = {
+        (entry.msgctxt, entry.msgid): (entry.msgstr, entry.msgstr_plural)
+        for entry in polib.mofile(str(LOCALE / "django.mo"))
+    }
     for entry in catalogue.translated_entries():
-        assert compiled.get(entry.msgid) == entry.msgstr, f"recompile: {entry.msgid!r}"
+        key = (entry.msgctxt, entry.msgid)
+        assert compiled.get(key) == (entry.msgstr, entry.msgstr_plural), f"recompile: {key}"

@@ -42,3 +42,9 @@ def test_opd_list_marks_demo_records(client_for, assessor, dinsos):
     dinsos.save()
     page = client_for(assessor).get("/staf/opd/").content.decode()
     assert "Dinas Sosial" in page and "Demo" in page
+
+
+def test_an_available_module_opens_its_own_start_page(client_for, executive):
+    response = client_for(executive).get("/staf/modul/masterplan/")
+    assert response.status_code == 302
+    assert response["Location"] == "/staf/masterplan/"

@@ -46,6 +46,8 @@ class Command(BaseCommand):
             demo_report = provisioning.load_demo()
             accounts.extend(demo_report.accounts)
             console.print(f"Demo data: {demo_report.opds_created} OPDs added.")
+            for loaded in demo_report.demo_modules:
+                console.print(f"Demo data: {loaded}.")
         if accounts:
             table = Table(title="New accounts (passwords are shown this once; write them down)")
             for column in ("username", "role", "OPD", "password"):
