@@ -14,6 +14,9 @@ from kotacerdas.core.choices import OpdKind, Role
 from kotacerdas.core.models import Opd, Region, User
 from kotacerdas.core.reference_data import load_pillars, load_regions
 
+# Each app's shared fixtures (used by the apps that read it, too).
+pytest_plugins = ["kotacerdas.masterplan.tests.fixtures"]
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
@@ -34,7 +37,9 @@ def kediri(db) -> Region:
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
+def _test_storage(settings, tmp_path):
+    # Uploads go to a temporary directory, never into the data directory.
+    settings.MEDIA_ROOT = tmp_path / "media"
     # Production serves hashed files from a manifest written by collectstatic; tests serve the
     # source files directly instead of collecting first.
     settings.STORAGES = {

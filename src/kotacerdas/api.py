@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from kotacerdas import __version__
 from kotacerdas.core.api import router as core_router
 from kotacerdas.core.api_common import install_error_handlers
+from kotacerdas.evaluation.api import router as evaluation_router
 from kotacerdas.masterplan.api import router as masterplan_router
 
 api = NinjaAPI(
@@ -25,3 +26,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/", core_router)
 api.add_router("/masterplan", masterplan_router)
+api.add_router("/evaluation", evaluation_router)

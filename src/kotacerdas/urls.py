@@ -8,6 +8,8 @@ from kotacerdas.core import views as core_views
 urlpatterns = [
     path("", include("kotacerdas.core.urls")),
     path("staf/masterplan/", include("kotacerdas.masterplan.urls")),
+    path("staf/evaluasi/", include("kotacerdas.evaluation.urls")),
+    path("survei/", include("kotacerdas.evaluation.urls_public")),
     path("masuk/", auth_views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path(

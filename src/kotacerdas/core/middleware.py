@@ -9,7 +9,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
+from kotacerdas.core.files import MAX_UPLOAD_BYTES
+
 API_PREFIX = "/api/"
+MULTIPART_MAX_BYTES = 3 * MAX_UPLOAD_BYTES + 1_048_576  # up to three files and their fields
 BODY_METHODS = {"POST", "PUT", "PATCH"}
 ACCEPTED_TYPES = {"application/json", "multipart/form-data"}
 
@@ -34,7 +37,10 @@ class ApiRequestGuardMiddleware:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
                 return api_error(400, "Content-Length is not a number.")
-            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            # Django limits the non-file part of a request; a multipart upload may carry files up
+            # to the upload limit (core.files), checked again, one by one, by the domain.
+            multipart = (request.content_type or "") == "multipart/form-data"
+            limit = MULTIPART_MAX_BYTES if multipart else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
             if limit is not None and length > limit:
                 return api_error(
                     413, f"The request body is {length} bytes; the limit is {limit} bytes."

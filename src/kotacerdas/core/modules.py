@@ -50,6 +50,7 @@ MODULES = (
             _("Gap to target: which items raise the index most"),
             _("Evaluation report as PDF and Excel"),
         ),
+        url_name="evaluation:list",
     ),
     Module(
         "pecut",

@@ -40,7 +40,7 @@ class SetupReport:
     pillars: int = 0
     opds_created: int = 0
     accounts: list[NewAccount] = field(default_factory=list)
-    demo_modules: list[str] = field(default_factory=list)
+    loaded: list[str] = field(default_factory=list)  # what the apps' loaders added
 
 
 def deployment_region() -> Region:
@@ -60,8 +60,23 @@ def load_reference_data(progress: Callable[[int, int], None] | None = None) -> S
     report.regions = load_regions(progress)
     report.pillars = load_pillars()
     ensure_roles()
-    deployment_region()
+    region = deployment_region()
+    report.loaded.extend(_app_loaders("load_reference", region))
     return report
+
+
+def _app_loaders(hook: str, region: Region) -> list[str]:
+    """Call ``hook(region)`` on every installed app that offers it (``load_reference`` for
+    reference data, ``load_demo`` for demo data); core knows no domain app by name (GUIDE
+    section 2). Returns what each loaded, for the set-up report."""
+    loaded = []
+    for app in apps.get_app_configs():
+        loader = getattr(app, hook, None)
+        if loader is not None:
+            result = loader(region)
+            if result:
+                loaded.append(result)
+    return loaded
 
 
 def _new_password() -> str:
@@ -168,12 +183,5 @@ def load_demo() -> SetupReport:
         account = create_account(username, role, opd)
         if account:
             report.accounts.append(account)
-    # Each domain app that has demo data offers a ``load_demo(region)`` on its AppConfig; core
-    # calls it without knowing the app (GUIDE section 2: core imports no domain app).
-    for app in apps.get_app_configs():
-        loader = getattr(app, "load_demo", None)
-        if loader is not None:
-            loaded = loader(region)
-            if loaded:
-                report.demo_modules.append(loaded)
+    report.loaded.extend(_app_loaders("load_demo", region))
     return report

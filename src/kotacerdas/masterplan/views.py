@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
+from auditlog.models import LogEntry
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, Sum
+from django.db.models import Prefetch, Q, Sum
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,6 +25,7 @@ from kotacerdas.masterplan.forms import BudgetForm, ProgrammeForm
 from kotacerdas.masterplan.models import (
     ActionActivity,
     Budget,
+    Kpi,
     Masterplan,
     Meeting,
     Programme,
@@ -97,12 +100,25 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
                 ),
             }
         )
+    # The programme's own changes and those of its budget lines and KPIs.
+    parts = Q(content_type=ContentType.objects.get_for_model(Programme), object_id=programme.pk)
+    for model, keys in (
+        (Budget, [b.pk for b in programme.budgets.all()]),
+        (Kpi, [k.pk for k in programme.kpis.all()]),
+    ):
+        parts |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=keys)
+    history = (
+        LogEntry.objects.filter(parts)
+        .select_related("actor", "content_type")
+        .order_by("-timestamp")[:30]
+    )
     return render(
         request,
         "masterplan/programme.html",
         {
             "programme": programme,
             "charts": charts,
+            "history": history,
             "can_edit": rules.can_edit_programme(request.user, programme),
         },
     )

@@ -37,6 +37,8 @@ def test_init_twice_then_serve(fresh_env, tmp_path):
     assert first.returncode == 0, first.stderr
     assert "91,599 regions" in first.stdout
     assert "Demo data: Kota Kediri masterplan with 17 programmes." in first.stdout
+    assert "Reference data: 4 published smart city indices." in first.stdout
+    assert "Demo data: evaluations 2022 (final, index 3.31) and 2024 (in progress)." in first.stdout
     passwords = re.findall(r"│ admin\s+│ Administrator │\s+│ (\S+)", first.stdout)
     assert len(passwords) == 1
     assert (tmp_path / "data" / "kotacerdas.sqlite3").exists()
@@ -46,6 +48,7 @@ def test_init_twice_then_serve(fresh_env, tmp_path):
     assert second.returncode == 0, second.stderr
     assert "Demo data: 0 OPDs added." in second.stdout
     assert "masterplan" not in second.stdout  # loaded once, not again
+    assert "evaluations" not in second.stdout and "published" not in second.stdout
     assert "passwords are unchanged" in second.stdout
     assert passwords[0] not in second.stdout
 

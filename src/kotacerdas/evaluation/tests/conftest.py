@@ -60,3 +60,23 @@ def write_file(tmp_path) -> Callable[[str, str], Path]:
         return path
 
     return write
+
+
+@pytest.fixture
+def evaluation_2024(kediri, administrator):
+    """Kota Kediri's 2024 evaluation under the 2023 scheme, just opened (self-assessment)."""
+    from decimal import Decimal
+
+    from kotacerdas.evaluation.cycle import open_evaluation
+
+    return open_evaluation(
+        administrator, kediri, 2024, "kominfo-2023-kppn-ikn", target=Decimal("3.600")
+    )
+
+
+@pytest.fixture
+def evaluation_2022(kediri, administrator):
+    """A 2022-style evaluation (scheme kominfo-2022-gmsc), just opened."""
+    from kotacerdas.evaluation.cycle import open_evaluation
+
+    return open_evaluation(administrator, kediri, 2022, "kominfo-2022-gmsc")

@@ -166,3 +166,12 @@ def test_excel_page_exports_and_imports_for_the_officer(client_for, dinsos_offic
     response = client.post("/staf/masterplan/excel/impor/", {"kind": "kpi_actuals", "file": upload})
     assert response.status_code == 302, response.content.decode()[:500]
     assert KpiActual.objects.get(kpi=kpi, year=2026, period="Q3").value == 91
+
+
+def test_programme_page_shows_who_changed_what(client_for, dinsos_officer, executive, programme):
+    from kotacerdas.masterplan.programmes import update_programme
+
+    update_programme(dinsos_officer, programme, {"status": "paused"})
+    page = client_for(executive).get(f"/staf/masterplan/program/{programme.code}/").content.decode()
+    history = page.split('id="history">', 1)[1].split("</ul>", 1)[0]
+    assert "officer-dinsos" in history and "running → paused" in history

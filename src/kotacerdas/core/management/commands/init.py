@@ -38,6 +38,8 @@ class Command(BaseCommand):
                 lambda done, total: bar.update(task, completed=done, total=total)
             )
         console.print(f"Reference data: {report.regions:,} regions, {report.pillars} pillars.")
+        for loaded in report.loaded:
+            console.print(f"Reference data: {loaded}.")
         accounts = []
         admin = provisioning.ensure_administrator()
         if admin:
@@ -46,7 +48,7 @@ class Command(BaseCommand):
             demo_report = provisioning.load_demo()
             accounts.extend(demo_report.accounts)
             console.print(f"Demo data: {demo_report.opds_created} OPDs added.")
-            for loaded in demo_report.demo_modules:
+            for loaded in demo_report.loaded:
                 console.print(f"Demo data: {loaded}.")
         if accounts:
             table = Table(title="New accounts (passwords are shown this once; write them down)")

@@ -1,4 +1,5 @@
-"""Fixtures of the masterplan tests: a small masterplan with one Dinas Sosial programme."""
+"""Fixtures of the masterplan, shared with the modules that read it (see the root conftest):
+a small masterplan with one Dinas Sosial programme."""
 
 import datetime
 from decimal import Decimal
