@@ -40,6 +40,15 @@ from kotacerdas.evaluation.scoring import (
 STAGE_ORDER = [Stage.SELF_ASSESSMENT, Stage.ASSESSOR_REVIEW, Stage.FINAL]
 
 
+def _current(evaluation: Evaluation) -> Evaluation:
+    """Re-read the evaluation's stage and lock inside the transaction, locked, so that a score
+    given while the assessor submits cannot slip in after the lock."""
+    fresh = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    for name in ("stage", "locked_at", "locked_by_id"):
+        setattr(evaluation, name, getattr(fresh, name))
+    return evaluation
+
+
 def scheme_of(evaluation: Evaluation) -> Scheme:
     return load_catalogue().scheme(evaluation.scheme_id)
 
@@ -73,6 +82,8 @@ def open_evaluation(
     instrument, in the instrument's order."""
     if not rules.can_manage(actor):
         raise PermissionDenied(_("Only administrators open evaluations."))
+    if target is not None and not Decimal(0) < Decimal(target) <= Decimal(4):
+        raise ValidationError({"target": _("A target index is a number above 0 and at most 4.")})
     scheme = load_catalogue().scheme(scheme_id)
     if Evaluation.objects.filter(region=region, year=year).exists():
         raise ValidationError({"year": _("%(year)s already has an evaluation.") % {"year": year}})
@@ -108,6 +119,7 @@ def assign(actor: User, evaluation: Evaluation, item_codes: list[str], opd: Opd 
 @transaction.atomic
 def answer_item(actor: User, answer: Answer, score: Any, justification: str) -> Answer:
     """The region's proposed score for an item, with its justification."""
+    _current(answer.evaluation)
     if not rules.can_answer(actor, answer):
         raise PermissionDenied(_("You may not answer this item now."))
     answer.proposed_score = None if score in (None, "") else parse_score(score)
@@ -131,6 +143,7 @@ def add_evidence(
 ) -> Evidence:
     """Back an answer with an uploaded file (checked by content and size), a link, or a
     platform record given as (kind, key, label, url)."""
+    _current(answer.evaluation)
     if not rules.can_answer(actor, answer):
         raise PermissionDenied(_("You may not change this item now."))
     if upload is not None:
@@ -147,6 +160,17 @@ def add_evidence(
         )
     if record is not None:
         kind, key, record_label, record_url = record
+        # Only records the platform itself proposed for this item: a client cannot present its
+        # own claim as "a platform record", the evidence assessors trust most. (Imported here:
+        # proposals builds on this module.)
+        from kotacerdas.evaluation.proposals import proposal_for
+
+        proposal = proposal_for(answer)
+        offered = {(r.kind, r.key) for r in proposal.fact.records} if proposal else set()
+        if (kind, key) not in offered:
+            raise ValidationError(
+                {"record": _("Only records the platform proposes for this item can be added.")}
+            )
         # A record points into the platform (a path) or to a web page; nothing else may become
         # a link on the item page.
         if not record_url.startswith(("/", "https://", "http://")) or record_url.startswith("//"):
@@ -177,6 +201,9 @@ def advance(actor: User, evaluation: Evaluation, stage: str) -> Evaluation:
     """Move the evaluation to the next stage (self-assessment -> assessor review -> final)."""
     if not rules.can_manage(actor):
         raise PermissionDenied(_("Only administrators move an evaluation on."))
+    _current(evaluation)
+    if stage not in Stage.values:
+        raise ValidationError({"stage": _("Unknown stage.")})
     if STAGE_ORDER.index(Stage(stage)) != STAGE_ORDER.index(Stage(evaluation.stage)) + 1:
         raise ValidationError({"stage": _("An evaluation moves one stage forward at a time.")})
     if stage == Stage.FINAL and not evaluation.locked:
@@ -190,6 +217,7 @@ def advance(actor: User, evaluation: Evaluation, stage: str) -> Evaluation:
 @transaction.atomic
 def score_item(actor: User, answer: Answer, score: Any, comment: str = "") -> Answer:
     """The assessor's score for an item (1.00-4.00, two decimals) and comment."""
+    _current(answer.evaluation)
     if not rules.can_score(actor, answer):
         raise PermissionDenied(
             _("Scores can be given only during the assessor review, until locked.")
@@ -210,6 +238,7 @@ def submit_assessment(
     final. Later changes need an administrator and a reason (``override_score``)."""
     if not access.has_role(actor, Role.ASSESSOR):
         raise PermissionDenied(_("Only an assessor submits the scores."))
+    _current(evaluation)
     if evaluation.stage != Stage.ASSESSOR_REVIEW or evaluation.locked:
         raise ValidationError({"stage": _("Only an evaluation under review can be submitted.")})
     missing = list(
@@ -233,6 +262,7 @@ def submit_assessment(
 @transaction.atomic
 def override_score(actor: User, answer: Answer, score: Any, reason: str) -> Answer:
     """An administrator changes a locked score; the reason goes into the audit trail."""
+    _current(answer.evaluation)
     if not rules.can_manage(actor):
         raise PermissionDenied(_("Only an administrator changes a locked score."))
     if not answer.evaluation.locked:

@@ -13,7 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from kotacerdas.core.audit import records_actor
 from kotacerdas.core.models import User
@@ -108,7 +110,9 @@ def accept_proposal(actor: User, answer: Answer) -> Answer:
     as evidence, and its score where the item is a plain yes/no (else the score stays)."""
     proposal = proposal_for(answer)
     if proposal is None:
-        raise ValueError(f"the platform has no proposal for {answer.item_code}")
+        raise ValidationError(
+            {"item": _("The platform has no proposal for %(code)s.") % {"code": answer.item_code}}
+        )
     score = proposal.score if proposal.score is not None else answer.proposed_score
     justification = f"{proposal.fact.text} (Kota Cerdas)"
     cycle.answer_item(actor, answer, score, justification)

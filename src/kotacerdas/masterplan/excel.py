@@ -49,7 +49,7 @@ from kotacerdas.core import access
 from kotacerdas.core.files import check_upload
 from kotacerdas.core.models import User
 from kotacerdas.masterplan import programmes, rules
-from kotacerdas.masterplan.choices import BudgetSource, Period, ReportStatus
+from kotacerdas.masterplan.choices import BudgetSource, Period
 from kotacerdas.masterplan.models import Budget, Kpi, KpiActual, Masterplan, Programme
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -591,8 +591,7 @@ def _whole(value: Any) -> int:
     raise ValueError(value)
 
 
-# An amount typed as text: 1500000, 1.500.000 (Indonesian thousands), optionally "Rp".
-RUPIAH_TEXT = re.compile(r"^-?(\d+|\d{1,3}(\.\d{3})+)$")
+RUPIAH_TEXT = programmes.RUPIAH_TEXT
 
 
 def _rupiah(value: Any) -> int | None:
@@ -862,11 +861,11 @@ class _KpiChecker:
         return errors, _KpiRow(kpi, year, period, value, note, existing)
 
     def _may_change(self, existing: KpiActual, value: Decimal, note: str) -> bool:
-        """A value from an approved report is frozen except for reviewers; leaving it as it is
-        (the template comes prefilled) is not a change."""
+        """A value from a report under review or approved is frozen except for reviewers;
+        leaving it as it is (the template comes prefilled) is not a change."""
         if self.reviewer or (existing.value, existing.note) == (value, note):
             return True
-        return existing.report is None or existing.report.status != ReportStatus.APPROVED
+        return not programmes.is_frozen(existing)
 
 
 def import_kpi_actuals(user: User, upload: UploadedFile) -> ImportResult:

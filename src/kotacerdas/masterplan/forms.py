@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kotacerdas.masterplan.choices import BudgetSource
 from kotacerdas.masterplan.models import Programme
-from kotacerdas.masterplan.programmes import PROGRAMME_FIELDS
+from kotacerdas.masterplan.programmes import LARGEST_RUPIAH, PROGRAMME_FIELDS
 
 
 class ProgrammeForm(forms.ModelForm):
@@ -20,5 +20,9 @@ class ProgrammeForm(forms.ModelForm):
 class BudgetForm(forms.Form):
     year = forms.IntegerField(label=_("Year"))
     source = forms.ChoiceField(label=_("Source"), choices=BudgetSource.choices)
-    planned = forms.IntegerField(label=_("Planned (Rp)"), required=False)
-    realised = forms.IntegerField(label=_("Realised (Rp)"), required=False)
+    planned = forms.IntegerField(
+        label=_("Planned (Rp)"), required=False, min_value=0, max_value=LARGEST_RUPIAH
+    )
+    realised = forms.IntegerField(
+        label=_("Realised (Rp)"), required=False, min_value=0, max_value=LARGEST_RUPIAH
+    )

@@ -246,11 +246,6 @@ class ProgressReport(models.Model):
     def __str__(self) -> str:
         return f"{self.opd} {self.year} {self.period}"
 
-    def get_additional_data(self) -> dict[str, str] | None:
-        """Shown in the audit trail: why an administrator changed an approved report."""
-        reason = getattr(self, "change_reason", "")
-        return {"reason": reason} if reason else None
-
 
 class KpiActual(models.Model):
     """A KPI's value reported for a period, with the report it came from (its source)."""

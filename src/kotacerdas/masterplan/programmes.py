@@ -4,6 +4,7 @@ the whole change with a ValidationError naming the field."""
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -19,6 +20,10 @@ from kotacerdas.masterplan.models import Budget, Kpi, KpiActual, KpiTarget, Mast
 
 # KPI values are stored with 16 digits, 2 of them decimals.
 MAX_KPI_VALUE = Decimal(10) ** 14
+# Amounts are stored as 64-bit integers.
+LARGEST_RUPIAH = 2**63 - 1
+# An amount typed as text: 1500000 or 1.500.000 (Indonesian thousands), optionally "Rp".
+RUPIAH_TEXT = re.compile(r"^-?(\d+|\d{1,3}(\.\d{3})+)$")
 
 PROGRAMME_FIELDS = (
     "name",
@@ -51,7 +56,22 @@ def check_amount(value: Any, field: str) -> dict[str, str]:
         return {field: _("Enter a whole number of rupiah.")}
     if value < 0:
         return {field: _("A budget cannot be negative.")}
+    if value > LARGEST_RUPIAH:
+        return {field: _("This amount is too large.")}
     return {}
+
+
+def parse_rupiah(text: str, field: str) -> int:
+    """An amount typed by a person ("1.500.000", "Rp 1500000"), as whole rupiah; a clear error
+    for anything else ("1,5", "1.5", "--5")."""
+    cleaned = re.sub(r"^rp\.?", "", text.strip().lower()).replace(" ", "")
+    if not RUPIAH_TEXT.match(cleaned):
+        raise ValidationError({field: _("Enter a whole number of rupiah.")})
+    amount = int(cleaned.replace(".", ""))
+    errors = check_amount(amount, field)
+    if errors:
+        raise ValidationError(errors)
+    return amount
 
 
 def parse_number(value: Any, field: str) -> Decimal:
@@ -146,6 +166,20 @@ def set_kpi_target(actor: User, kpi: Kpi, year: int, value: Any) -> KpiTarget:
     return target
 
 
+# Once a report is submitted its values are Diskominfo's to review: the OPD changes them only by
+# revising a returned report.
+FROZEN_REPORT_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+
+
+def is_frozen(actual: KpiActual | None) -> bool:
+    """Whether a KPI value came from a report that is under review or approved."""
+    return (
+        actual is not None
+        and actual.report is not None
+        and actual.report.status in FROZEN_REPORT_STATUSES
+    )
+
+
 @records_actor
 @transaction.atomic
 def record_kpi_actual(
@@ -163,13 +197,8 @@ def record_kpi_actual(
         raise ValidationError(errors)
     number = parse_number(value, "value")
     existing = KpiActual.objects.filter(kpi=kpi, year=year, period=period).first()
-    from_approved_report = (
-        existing is not None
-        and existing.report is not None
-        and existing.report.status == ReportStatus.APPROVED
-    )
-    if from_approved_report and not rules.can_review_reports(actor):
-        raise PermissionDenied(_("This value comes from an approved report."))
+    if is_frozen(existing) and not rules.can_review_reports(actor):
+        raise PermissionDenied(_("This value comes from a report under review or approved."))
     # Entered directly, the value no longer comes from a report: its source changes with it.
     actual, _created = KpiActual.objects.update_or_create(
         kpi=kpi, year=year, period=period, defaults={"value": number, "note": note, "report": None}

@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -56,6 +57,23 @@ def reporting_period(year: int, period: str) -> ReportingPeriod:
             }
         )
     return found
+
+
+def _locked(report: ProgressReport) -> ProgressReport:
+    """Re-read the report inside the transaction, locked, so that two reviewers (or a reviewer
+    and the OPD) acting at once see each other's result instead of a stale status."""
+    fresh = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    for name in (
+        "status",
+        "narrative",
+        "submitted_at",
+        "submitted_by_id",
+        "reviewed_at",
+        "reviewed_by_id",
+        "review_comment",
+    ):
+        setattr(report, name, getattr(fresh, name))
+    return report
 
 
 def _refuse_closed(report: ProgressReport) -> None:
@@ -135,8 +153,11 @@ def save_report(
     An approved report can only be changed by an administrator, with a ``reason`` that the audit
     trail records.
     """
+    _locked(report)
     if not rules.can_edit_report(actor, report):
         raise PermissionDenied(_("This report can no longer be changed."))
+    if not rules.can_review_reports(actor):
+        _refuse_closed(report)
     if report.status == ReportStatus.APPROVED and not reason.strip():
         raise ValidationError({"reason": _("Changing an approved report needs a reason.")})
     errors: dict[str, str] = {}
@@ -145,8 +166,16 @@ def save_report(
     if errors:
         raise ValidationError(errors)
     report.narrative = narrative
-    report.change_reason = reason.strip()
     report.save(update_fields=["narrative"])
+    if report.status == ReportStatus.APPROVED:
+        # The reason goes into the audit trail even when only the lines or values changed.
+        LogEntry.objects.log_create(
+            report,
+            force_log=True,
+            action=LogEntry.Action.UPDATE,
+            changes={"amended": ["approved report", "changed by an administrator"]},
+            additional_data={"reason": reason.strip()},
+        )
     for line in lines:
         ReportLine.objects.update_or_create(
             report=report,
@@ -176,8 +205,11 @@ def attach_evidence(
 ) -> ReportEvidence:
     """Attach a supporting file (PDF, image or Office document, size-limited, checked by its
     content) to a report the actor may still edit."""
+    _locked(report)
     if not rules.can_edit_report(actor, report):
         raise PermissionDenied(_("This report can no longer be changed."))
+    if not rules.can_review_reports(actor):
+        _refuse_closed(report)
     try:
         check_upload(upload)
     except ValidationError as error:
@@ -193,6 +225,7 @@ def submit_report(actor: User, report: ProgressReport) -> ProgressReport:
     """Send the report to Diskominfo for review."""
     if not rules.works_for(actor, report.opd) and not rules.can_review_reports(actor):
         raise PermissionDenied(_("You may not submit this report."))
+    _locked(report)
     if report.status not in {ReportStatus.DRAFT, ReportStatus.RETURNED}:
         raise ValidationError({"status": _("Only a draft or returned report can be submitted.")})
     _refuse_closed(report)
@@ -208,6 +241,7 @@ def submit_report(actor: User, report: ProgressReport) -> ProgressReport:
 def _review(actor: User, report: ProgressReport, status: str, comment: str) -> ProgressReport:
     if not rules.can_review_reports(actor):
         raise PermissionDenied(_("Only Diskominfo's smart city team reviews reports."))
+    _locked(report)
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError({"status": _("Only a submitted report can be reviewed.")})
     report.status = status
@@ -244,7 +278,19 @@ def _apply_budget_realisation(report: ProgressReport) -> None:
         ):
             if value is None:
                 continue
-            budget = Budget.objects.get(programme=line.programme, year=report.year, source=source)
+            budget = Budget.objects.filter(
+                programme=line.programme, year=report.year, source=source
+            ).first()
+            if budget is None:
+                raise ValidationError(
+                    {
+                        f"{line.programme.code}.realised_{source}": _(
+                            "The planned %(source)s budget for %(year)s was removed; "
+                            "plan it again or correct the report."
+                        )
+                        % {"source": BudgetSource(source).label, "year": report.year}
+                    }
+                )
             if budget.realised != value:
                 budget.realised = value
                 budget.save(update_fields=["realised"])

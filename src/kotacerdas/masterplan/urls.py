@@ -12,6 +12,7 @@ urlpatterns = [
     path("kotak-masuk/", views.inbox, name="inbox"),
     path("laporan/<slug:opd>/<int:year>/<str:period>/", views.report, name="report"),
     path("bukti/<int:pk>/", views.report_evidence, name="report-evidence"),
+    path("rapat/bukti/<int:pk>/", views.meeting_evidence, name="meeting-evidence"),
     path("excel/", excel_views.excel_page, name="excel"),
     path("excel/program/", excel_views.export_programmes, name="excel-programmes"),
     path("excel/templat-iku/", excel_views.export_kpi_template, name="excel-kpi-template"),

@@ -28,12 +28,13 @@ from kotacerdas.masterplan.models import (
     Kpi,
     Masterplan,
     Meeting,
+    MeetingEvidence,
     Programme,
     ProgressReport,
     ReportEvidence,
     ReportingPeriod,
 )
-from kotacerdas.masterplan.programmes import parse_number
+from kotacerdas.masterplan.programmes import parse_number, parse_rupiah
 
 PERIOD_PRECEDENCE = ["Y", "Q4", "Q3", "Q2", "Q1"]
 
@@ -135,7 +136,15 @@ def _apply_form(request: HttpRequest, form, change) -> bool:
         for field, messages_ in error.message_dict.items():
             form.add_error(field if field in form.fields else None, messages_)
         return False
+    except PermissionDenied as refused:
+        form.add_error(None, str(refused))
+        return False
     return True
+
+
+def _current_realised(programme: Programme, cleaned: dict) -> int | None:
+    budget = programme.budgets.filter(year=cleaned["year"], source=cleaned["source"]).first()
+    return budget.realised if budget else None
 
 
 @staff_required
@@ -148,7 +157,11 @@ def programme_edit(request: HttpRequest, code: str) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     which = request.POST.get("form")
     form = ProgrammeForm(data if which == "programme" else None, instance=programme)
+    reviewer = rules.can_review_reports(request.user)
     budget_form = BudgetForm(data if which == "budget" else None)
+    if not reviewer:
+        # The OPD reports its realisation in the quarterly report; it plans here.
+        del budget_form.fields["realised"]
     if which == "programme" and _apply_form(
         request,
         form,
@@ -169,7 +182,7 @@ def programme_edit(request: HttpRequest, code: str) -> HttpResponse:
             cleaned["year"],
             cleaned["source"],
             cleaned["planned"],
-            cleaned["realised"],
+            cleaned["realised"] if reviewer else _current_realised(programme, cleaned),
         ),
     ):
         messages.success(request, _("The budget has been saved."))
@@ -253,14 +266,12 @@ def _line_inputs(request: HttpRequest, programmes) -> tuple[list[reporting.LineI
             programme=programme, narrative=request.POST.get(f"{prefix}-narrative", "").strip()
         )
         for source in BudgetSource.values:
-            raw = request.POST.get(f"{prefix}-realised_{source}", "").strip().replace(".", "")
+            raw = request.POST.get(f"{prefix}-realised_{source}", "").strip()
             if raw:
-                if raw.lstrip("-").isdigit():
-                    setattr(line, f"realised_{source}", int(raw))
-                else:
-                    errors[f"{programme.code}.realised_{source}"] = _(
-                        "Enter a whole number of rupiah."
-                    )
+                try:
+                    setattr(line, f"realised_{source}", parse_rupiah(raw, "amount"))
+                except ValidationError as error:
+                    errors[f"{programme.code}.realised_{source}"] = " ".join(error.messages)
         for kpi in programme.kpis.all():
             raw = request.POST.get(f"kpi{kpi.pk}", "").strip()
             if raw:
@@ -399,4 +410,11 @@ def report_evidence(request: HttpRequest, pk: int) -> FileResponse:
     user = request.user
     if not (rules.works_for(user, evidence.report.opd) or rules.reads_all_opds(user)):
         raise PermissionDenied
+    return FileResponse(evidence.file.open("rb"), as_attachment=True)
+
+
+@staff_required
+def meeting_evidence(request: HttpRequest, pk: int) -> FileResponse:
+    """Download a meeting's evidence file (staff only), as an attachment."""
+    evidence = get_object_or_404(MeetingEvidence, pk=pk)
     return FileResponse(evidence.file.open("rb"), as_attachment=True)

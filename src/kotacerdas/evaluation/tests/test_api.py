@@ -392,7 +392,9 @@ def test_answers_are_listed_with_labels_and_filtered(
 # Evidence
 
 
-def test_evidence_by_link_record_and_file(client_for, administrator, dinsos, evaluation_2024):
+def test_evidence_by_link_record_and_file(
+    client_for, administrator, dinsos, evaluation_2024, programme
+):
     client = client_for(administrator)
     answer = answer_id(evaluation_2024, "C.14")
     url = f"{API}/answers/{answer}/evidence"
@@ -415,6 +417,14 @@ def test_evidence_by_link_record_and_file(client_for, administrator, dinsos, eva
     )
     assert by_record.status_code == 201, by_record.json()
     assert by_record.json()["record"] == {"kind": "programme", "key": "kartu-sahabat"}
+    # A record the platform does not propose for this item is a client's claim: refused.
+    invented = post(
+        client,
+        f"/answers/{answer}/evidence",
+        {"record": {"kind": "programme", "key": "invented", "label": "Invented", "url": "/x/"}},
+    )
+    assert invented.status_code == 422
+    assert invented.json()["errors"][0]["field"] == "record"
 
     pdf = SimpleUploadedFile("sk.pdf", b"%PDF-1.4 bukti", content_type="application/pdf")
     by_file = client.post(f"{url}/file", {"file": pdf, "label": "SK Wali Kota"})

@@ -145,3 +145,33 @@ def test_officers_cannot_open_evaluations(client_for, dinsos_officer, kediri):
     from kotacerdas.evaluation.models import Evaluation
 
     assert not Evaluation.objects.exists()
+
+
+def test_accepting_where_there_is_no_proposal_is_a_message_not_a_crash(
+    client_for, administrator, evaluation_2024
+):
+    response = client_for(administrator).post(
+        item_url(evaluation_2024, "C.02"), {"action": "accept"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "notice-error" in response.content.decode()
+
+
+def test_an_unknown_stage_is_refused_not_a_crash(client_for, administrator, evaluation_2024):
+    response = client_for(administrator).post(
+        f"/staf/evaluasi/{evaluation_2024.pk}/aksi/",
+        {"action": "advance", "stage": "x"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    evaluation_2024.refresh_from_db()
+    assert evaluation_2024.stage == Stage.SELF_ASSESSMENT
+
+
+def test_a_target_above_4_is_refused(administrator, kediri):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        cycle.open_evaluation(
+            administrator, kediri, 2026, "kominfo-2023-kppn-ikn", target=Decimal(5)
+        )

@@ -175,3 +175,31 @@ def test_programme_page_shows_who_changed_what(client_for, dinsos_officer, execu
     page = client_for(executive).get(f"/staf/masterplan/program/{programme.code}/").content.decode()
     history = page.split('id="history">', 1)[1].split("</ul>", 1)[0]
     assert "officer-dinsos" in history and "running → paused" in history
+
+
+@pytest.mark.parametrize("amount", ["--5", "1.5", "1,5", "99999999999999999999"])
+def test_unreadable_amounts_on_the_report_form_are_errors_not_crashes(
+    client_for, dinsos_officer, programme, kpi, q3, amount
+):
+    client = client_for(dinsos_officer)
+    client.post(URL)
+    form = report_form(kpi, programme, action="save", **{f"p{programme.pk}-realised_apbd": amount})
+    response = client.post(URL, form)
+    assert response.status_code == 200
+    assert 'role="alert"' in response.content.decode()
+    assert not ProgressReport.objects.get().lines.exists()
+
+
+def test_meeting_evidence_downloads_for_staff_as_an_attachment(client_for, executive, db):
+    import datetime
+
+    from kotacerdas.masterplan.models import Meeting, MeetingEvidence
+
+    meeting = Meeting.objects.create(
+        body="forum", date=datetime.date(2026, 5, 1), title="Forum", participants="Warga"
+    )
+    evidence = MeetingEvidence.objects.create(
+        meeting=meeting, file=SimpleUploadedFile("notulen.pdf", b"%PDF-1.4 n")
+    )
+    response = client_for(executive).get(f"/staf/masterplan/rapat/bukti/{evidence.pk}/")
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]

@@ -166,3 +166,33 @@ def test_the_demo_masterplan_loads_once_with_its_programmes(kediri, administrato
     # Two OPDs are late with their 2026 Q3 report, so the overdue list has something true.
     late = reporting.overdue_reports(datetime.date(2026, 11, 24))
     assert {item.opd.code for item in late} == {"dlhkp", "disperkim"}
+
+
+def test_values_of_a_submitted_report_are_frozen_for_the_opd(dinsos_officer, programme, kpi, q3):
+    from kotacerdas.masterplan.programmes import record_kpi_actual
+
+    reporting.submit_report(dinsos_officer, draft(dinsos_officer, programme, kpi))
+    with pytest.raises(PermissionDenied):
+        record_kpi_actual(dinsos_officer, kpi, 2026, "Q3", "10")
+    assert KpiActual.objects.get(kpi=kpi, period="Q3").value == Decimal("88.5")
+
+
+def test_a_closed_period_refuses_the_opds_changes_too(dinsos_officer, programme, kpi, q3):
+    report = draft(dinsos_officer, programme, kpi)
+    ReportingPeriod.objects.filter(pk=q3.pk).update(closed=True)
+    with pytest.raises(ValidationError):
+        reporting.save_report(dinsos_officer, report, "late change", [])
+    report.refresh_from_db()
+    assert report.narrative == "Triwulan berjalan baik"
+
+
+def test_approving_when_the_planned_budget_was_removed_is_refused_clearly(
+    dinsos_officer, administrator, programme, kpi, q3
+):
+    report = reporting.submit_report(dinsos_officer, draft(dinsos_officer, programme, kpi))
+    Budget.objects.filter(programme=programme).delete()
+    with pytest.raises(ValidationError) as refused:
+        reporting.approve_report(administrator, report)
+    assert "kartu-sahabat.realised_apbd" in refused.value.message_dict
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
