@@ -15,7 +15,13 @@ from ninja.pagination import paginate
 
 from kotacerdas.core import access
 from kotacerdas.core.api_auth import signed_in
-from kotacerdas.core.api_common import ApiPagination, FieldError
+from kotacerdas.core.api_common import (
+    ERRORS,
+    ApiPagination,
+    FieldError,
+    opd_by_code,
+    region_by_code,
+)
 from kotacerdas.core.choices import OpdKind, RegionLevel
 from kotacerdas.core.models import Opd, Pillar, Region
 from kotacerdas.core.opds import update_opd
@@ -30,8 +36,6 @@ from kotacerdas.core.schemas import (
 )
 
 router = Router()
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class RegionFilters(Schema):
@@ -111,16 +115,10 @@ def patch_opd(request: HttpRequest, code: str, payload: OpdPatch) -> Opd:
     changes: dict[str, Any] = payload.dict(exclude_unset=True)
     if not access.editable_opd_fields(request.auth, opd):
         raise PermissionDenied("You may not change this OPD.")
-    if "region" in changes and changes["region"] is not None:
-        region = Region.objects.filter(code=changes["region"]).first()
-        if region is None:
-            raise FieldError("region", f"no region has code {changes['region']!r}")
-        changes["region"] = region
-    if "parent" in changes and changes["parent"] is not None:
-        parent = Opd.objects.filter(code=changes["parent"]).first()
-        if parent is None:
-            raise FieldError("parent", f"no OPD has code {changes['parent']!r}")
-        changes["parent"] = parent
+    if changes.get("region") is not None:
+        changes["region"] = region_by_code(changes["region"], "region")
+    if changes.get("parent") is not None:
+        changes["parent"] = opd_by_code(changes["parent"], "parent")
     return update_opd(request.auth, opd, changes)
 
 

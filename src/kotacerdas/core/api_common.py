@@ -17,9 +17,17 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination
 
+from kotacerdas.core import access
+from kotacerdas.core.models import Opd, Region, User
+from kotacerdas.core.schemas import ErrorOut
+
 logger = logging.getLogger(__name__)
 
 MAX_PAGE_SIZE = 500
+
+# The error responses an endpoint documents in OpenAPI: all of them for writes, and for reads.
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class FieldError(Exception):
@@ -47,6 +55,31 @@ class ApiPagination(LimitOffsetPagination):
     def paginate_queryset(self, queryset, pagination: Input, request: HttpRequest, **params):
         page = super().paginate_queryset(queryset, pagination, request, **params)
         return {**page, "limit": pagination.limit, "offset": pagination.offset}
+
+
+def staff_user(request: HttpRequest) -> User:
+    """The authenticated API user, if they hold a role: like the staff pages, the modules' APIs
+    are not for accounts without one."""
+    user = request.auth
+    if not access.is_staff_member(user):
+        raise PermissionDenied("This API is open to the smart city staff only.")
+    return user
+
+
+def region_by_code(code: str, field: str) -> Region:
+    """The region a request names, or a 422 naming the field."""
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise FieldError(field, f"no region has code {code!r}")
+    return region
+
+
+def opd_by_code(code: str, field: str) -> Opd:
+    """The OPD a request names, or a 422 naming the field."""
+    opd = Opd.objects.filter(code=code).first()
+    if opd is None:
+        raise FieldError(field, f"no OPD has code {code!r}")
+    return opd
 
 
 def _field_name(location: list[Any] | tuple[Any, ...]) -> str:

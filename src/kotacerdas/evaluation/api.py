@@ -16,7 +16,6 @@ from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest
@@ -25,10 +24,18 @@ from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from kotacerdas.core import access
 from kotacerdas.core.api_auth import signed_in
-from kotacerdas.core.api_common import MAX_PAGE_SIZE, ApiPagination, FieldError
-from kotacerdas.core.models import Opd, Region, User
+from kotacerdas.core.api_common import (
+    ERRORS,
+    MAX_PAGE_SIZE,
+    READ_ERRORS,
+    ApiPagination,
+    FieldError,
+    opd_by_code,
+    region_by_code,
+    staff_user,
+)
+from kotacerdas.core.models import User
 from kotacerdas.core.schemas import ErrorOut
 from kotacerdas.evaluation import cycle, proposals, rules
 from kotacerdas.evaluation.choices import Stage
@@ -57,32 +64,7 @@ from kotacerdas.evaluation.schemas import (
 
 router = Router(auth=signed_in)
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 DEFAULT_GAINS = 20
-
-
-def _staff(request: HttpRequest) -> User:
-    """The authenticated user, if they hold a role: like the staff pages, the evaluation API is
-    not for accounts without one."""
-    user = request.auth
-    if not access.is_staff_member(user):
-        raise PermissionDenied("The evaluation is open to the smart city staff only.")
-    return user
-
-
-def _region(code: str, field: str) -> Region:
-    region = Region.objects.filter(code=code).first()
-    if region is None:
-        raise FieldError(field, f"no region has code {code!r}")
-    return region
-
-
-def _opd(code: str, field: str) -> Opd:
-    opd = Opd.objects.filter(code=code).first()
-    if opd is None:
-        raise FieldError(field, f"no OPD has code {code!r}")
-    return opd
 
 
 def _renamed(error: DjangoValidationError, names: dict[str, str]) -> DjangoValidationError:
@@ -124,7 +106,7 @@ def _scheme_out(scheme: Scheme, *, detail: bool = False) -> dict[str, Any]:
 def list_schemes(request: HttpRequest) -> list[dict[str, Any]]:
     """The scoring schemes that were loaded (the packaged ones and a region's own files), by
     id: each names the instrument version it scores with and weighs its dimensions."""
-    _staff(request)
+    staff_user(request)
     catalogue = load_catalogue()
     return [_scheme_out(catalogue.schemes[key]) for key in sorted(catalogue.schemes)]
 
@@ -136,7 +118,7 @@ def list_schemes(request: HttpRequest) -> list[dict[str, Any]]:
 )
 def get_scheme(request: HttpRequest, scheme_id: str) -> dict[str, Any]:
     """One scheme with its instrument's dimensions, their weights and their items."""
-    _staff(request)
+    staff_user(request)
     scheme = load_catalogue().schemes.get(scheme_id)
     if scheme is None:
         raise Http404
@@ -149,10 +131,10 @@ def get_scheme(request: HttpRequest, scheme_id: str) -> dict[str, Any]:
 def list_published(request: HttpRequest, region: str | None = None) -> QuerySet[PublishedScore]:
     """The indices the ministry published, by region code and year: the history behind the
     trend."""
-    _staff(request)
+    staff_user(request)
     published = PublishedScore.objects.all()
     if region is not None:
-        published = published.filter(region=_region(region, "region"))
+        published = published.filter(region=region_by_code(region, "region"))
     return published.order_by("region_id", "year")
 
 
@@ -177,10 +159,10 @@ def list_evaluations(
     request: HttpRequest, filters: Query[EvaluationFilters]
 ) -> QuerySet[Evaluation]:
     """The evaluations, the latest year first, filtered by region code, year and stage."""
-    _staff(request)
+    staff_user(request)
     evaluations = Evaluation.objects.select_related("region")
     if filters.region is not None:
-        evaluations = evaluations.filter(region=_region(filters.region, "region"))
+        evaluations = evaluations.filter(region=region_by_code(filters.region, "region"))
     if filters.year is not None:
         evaluations = evaluations.filter(year=filters.year)
     if filters.stage is not None:
@@ -197,7 +179,7 @@ def get_evaluation(request: HttpRequest, evaluation_id: int) -> Evaluation:
     """One evaluation: its stage, deadline, target and lock, the assessor's findings, and the
     results so far (dimension scores, index, whether proposed scores stand in, which items
     have no score yet)."""
-    _staff(request)
+    staff_user(request)
     return _evaluation(evaluation_id)
 
 
@@ -206,8 +188,8 @@ def open_evaluation(request: HttpRequest, payload: EvaluationOpenIn) -> Any:
     """Open a region's evaluation for a year under a scheme (administrators), with one answer
     per item of the scheme's instrument. A region has one evaluation a year: a second is a
     422 naming ``year``."""
-    user = _staff(request)
-    region = _region(payload.region, "region")
+    user = staff_user(request)
+    region = region_by_code(payload.region, "region")
     try:
         evaluation = cycle.open_evaluation(
             user, region, payload.year, payload.scheme_id, payload.deadline, payload.target
@@ -227,7 +209,7 @@ def advance_evaluation(
 ) -> Evaluation:
     """Move the evaluation one stage on (administrators): self-assessment -> assessor review
     -> final (only once the assessor has submitted)."""
-    user = _staff(request)
+    user = staff_user(request)
     cycle.advance(user, _evaluation(evaluation_id), payload.stage)
     return _evaluation(evaluation_id)
 
@@ -242,9 +224,9 @@ def assign_items(
 ) -> dict[str, int]:
     """Assign items to the OPD that answers them (administrators); a null ``opd`` takes them
     back."""
-    user = _staff(request)
+    user = staff_user(request)
     evaluation = _evaluation(evaluation_id)
-    opd = _opd(payload.opd, "opd") if payload.opd is not None else None
+    opd = opd_by_code(payload.opd, "opd") if payload.opd is not None else None
     codes = list(dict.fromkeys(payload.item_codes))
     try:
         assigned = cycle.assign(user, evaluation, codes, opd)
@@ -263,7 +245,7 @@ def submit_assessment(
 ) -> Evaluation:
     """The assessor submits the review with the findings: every item must be scored; the
     scores lock and the evaluation is final."""
-    user = _staff(request)
+    user = staff_user(request)
     cycle.submit_assessment(
         user,
         _evaluation(evaluation_id),
@@ -355,7 +337,7 @@ def list_answers(
     it has evidence, and whether it is still unanswered (no proposed score). Each carries the
     item's label, the evidence, the platform's proposal if it has one, and whether you may
     answer or score it now: an OPD officer sees every answer but acts only on their OPD's."""
-    user = _staff(request)
+    user = staff_user(request)
     evaluation = _evaluation(evaluation_id)
     scheme = cycle.scheme_of(evaluation)
     answers = _answers().filter(evaluation=evaluation)
@@ -368,7 +350,7 @@ def list_answers(
             )
         answers = answers.filter(dimension=filters.dimension)
     if filters.opd is not None:
-        answers = answers.filter(opd=_opd(filters.opd, "opd"))
+        answers = answers.filter(opd=opd_by_code(filters.opd, "opd"))
     if filters.has_evidence is not None:
         with_evidence = Exists(Evidence.objects.filter(answer=OuterRef("pk")))
         answers = answers.filter(with_evidence if filters.has_evidence else ~with_evidence)
@@ -384,7 +366,7 @@ def list_answers(
 )
 def get_answer(request: HttpRequest, answer_id: int) -> dict[str, Any]:
     """One item's answer, with its evidence and the platform's proposal."""
-    user = _staff(request)
+    user = staff_user(request)
     return _answer_view(user, answer_id)
 
 
@@ -397,7 +379,7 @@ def put_answer(request: HttpRequest, answer_id: int, payload: EvaluationAnswerIn
     """The region's proposed score (1.00-4.00, two decimals; null clears it) and its
     justification. During the self-assessment, the OPD the item is assigned to answers it;
     administrators answer any item."""
-    user = _staff(request)
+    user = staff_user(request)
     cycle.answer_item(user, _answer(answer_id), payload.score, payload.justification)
     return _answer_view(user, answer_id)
 
@@ -411,7 +393,7 @@ def add_evidence(request: HttpRequest, answer_id: int, payload: EvaluationEviden
     """Back an answer with a link (``url``, http or https, and an optional ``label``) or with a
     record the platform holds (``record``: kind, key, label, url). Files go to
     ``/evidence/file``. Whoever may answer the item may add its evidence."""
-    user = _staff(request)
+    user = staff_user(request)
     answer = _answer(answer_id)
     if payload.record is not None:
         if payload.url:
@@ -442,7 +424,7 @@ def add_evidence_file(
     """Back an answer with a file, sent as multipart/form-data (``file``, and an optional
     ``label``, else the file's name). The file is judged by its content, not its name: a PDF,
     an image or an Office document within the size limit."""
-    user = _staff(request)
+    user = staff_user(request)
     evidence = cycle.add_evidence(user, _answer(answer_id), upload=file, label=label)
     return Status(201, evidence)
 
@@ -456,7 +438,7 @@ def accept_proposal(request: HttpRequest, answer_id: int) -> Any:
     """Take the platform's proposal as the answer: its text becomes the justification, its
     records the evidence, and for a plain yes/no item its score the proposed score. An item the
     platform has no proposal for answers 404."""
-    user = _staff(request)
+    user = staff_user(request)
     answer = _answer(answer_id)
     if proposals.proposal_for(answer) is None:
         raise HttpError(404, f"The platform has no proposal for item {answer.item_code}.")
@@ -472,7 +454,7 @@ def accept_proposal(request: HttpRequest, answer_id: int) -> Any:
 def put_score(request: HttpRequest, answer_id: int, payload: EvaluationScoreIn) -> Any:
     """The assessor's score (1.00-4.00, two decimals) and comment, during the assessor review
     until the scores are submitted."""
-    user = _staff(request)
+    user = staff_user(request)
     cycle.score_item(user, _answer(answer_id), payload.score, payload.comment)
     return _answer_view(user, answer_id)
 
@@ -485,7 +467,7 @@ def put_score(request: HttpRequest, answer_id: int, payload: EvaluationScoreIn) 
 def override_score(request: HttpRequest, answer_id: int, payload: EvaluationOverrideIn) -> Any:
     """Change a locked score (administrators), giving the reason, which the audit trail
     keeps."""
-    user = _staff(request)
+    user = staff_user(request)
     cycle.override_score(user, _answer(answer_id), payload.score, payload.reason)
     return _answer_view(user, answer_id)
 
@@ -513,7 +495,7 @@ def get_gap(
     The gap needs a score for every item (the assessor's, or the region's proposed one, and then
     ``provisional`` is true): until then it answers 409, as the evaluation is not in a state
     that has a gap yet; the evaluation's ``results.unscored`` lists what is missing."""
-    _staff(request)
+    staff_user(request)
     evaluation = _evaluation(evaluation_id)
     target = query.target if query.target is not None else evaluation.target
     if target is None:

@@ -20,6 +20,7 @@ from kotacerdas.evaluation import cycle, proposals, rules
 from kotacerdas.evaluation.choices import EvidenceKind, Stage
 from kotacerdas.evaluation.forms import OpenEvaluationForm
 from kotacerdas.evaluation.models import Answer, Evaluation, Evidence, PublishedScore
+from kotacerdas.evaluation.pillars import pillar_scores
 from kotacerdas.evaluation.scoring import round_score
 
 
@@ -133,6 +134,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for d in scheme.instrument.dimensions
                 if d.key in result.dimensions
             ],
+            "pillars": pillar_scores([i.code for i in scheme.instrument.items], result.item_scores),
             "without_evidence": sum(1 for a in answers if not a.evidence.all()),
             "only_mine": only_mine,
             "can_manage": rules.can_manage(user),

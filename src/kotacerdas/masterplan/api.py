@@ -16,18 +16,22 @@ and accepted as JSON numbers or numeric strings (see ``schemas``).
 import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from kotacerdas.core import access
 from kotacerdas.core.api_auth import signed_in
-from kotacerdas.core.api_common import ApiPagination, FieldError
-from kotacerdas.core.models import Opd, Pillar, User
-from kotacerdas.core.schemas import ErrorOut
+from kotacerdas.core.api_common import (
+    ERRORS,
+    READ_ERRORS,
+    ApiPagination,
+    FieldError,
+    opd_by_code,
+    staff_user,
+)
+from kotacerdas.core.models import Pillar, User
 from kotacerdas.masterplan import programmes, reporting, rules
 from kotacerdas.masterplan.choices import (
     ActionArea,
@@ -71,25 +75,6 @@ from kotacerdas.masterplan.schemas import (
 
 router = Router(auth=signed_in)
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-
-
-def _staff(request: HttpRequest) -> User:
-    """The authenticated user, if they hold a role: like the staff pages, the masterplan API is
-    not for accounts without one."""
-    user = request.auth
-    if not access.is_staff_member(user):
-        raise PermissionDenied("The masterplan is open to the smart city staff only.")
-    return user
-
-
-def _opd(code: str, field: str) -> Opd:
-    opd = Opd.objects.filter(code=code).first()
-    if opd is None:
-        raise FieldError(field, f"no OPD has code {code!r}")
-    return opd
-
 
 # Masterplans
 
@@ -97,7 +82,7 @@ def _opd(code: str, field: str) -> Opd:
 @router.get("/masterplans", response={200: list[MasterplanOut], **READ_ERRORS}, tags=["masterplan"])
 def list_masterplans(request: HttpRequest) -> QuerySet[Masterplan]:
     """The masterplans, the newest period first (a region rarely has more than two)."""
-    _staff(request)
+    staff_user(request)
     return Masterplan.objects.all()
 
 
@@ -108,7 +93,7 @@ def list_masterplans(request: HttpRequest) -> QuerySet[Masterplan]:
 )
 def get_masterplan(request: HttpRequest, masterplan_id: int) -> Masterplan:
     """One masterplan with its revisions, the newest first."""
-    _staff(request)
+    staff_user(request)
     return get_object_or_404(Masterplan.objects.prefetch_related("revisions"), pk=masterplan_id)
 
 
@@ -145,14 +130,14 @@ def list_programmes(request: HttpRequest, filters: Query[ProgrammeFilters]) -> Q
     """The masterplan's programmes, filtered by pillar code, owner OPD code, status, quick win,
     a year the programme's period includes (whatever its status), and a search in the code,
     name and description."""
-    _staff(request)
+    staff_user(request)
     found = Programme.objects.select_related("owner").prefetch_related("pillars")
     if filters.pillar is not None:
         if not Pillar.objects.filter(code=filters.pillar).exists():
             raise FieldError("pillar", f"no pillar has code {filters.pillar!r}")
         found = found.filter(pillars__code=filters.pillar)
     if filters.owner is not None:
-        found = found.filter(owner=_opd(filters.owner, "owner"))
+        found = found.filter(owner=opd_by_code(filters.owner, "owner"))
     if filters.status is not None:
         found = found.filter(status=filters.status)
     if filters.quick_win is not None:
@@ -174,7 +159,7 @@ def get_programme(request: HttpRequest, code: str) -> Programme:
     """One programme with its pillars, owner and partner OPDs, partners, budgets, and KPIs with
     their targets and actuals; each actual says whether it came from a progress report (and
     which) or was recorded directly."""
-    _staff(request)
+    staff_user(request)
     return _programme_detail(code)
 
 
@@ -182,7 +167,7 @@ def get_programme(request: HttpRequest, code: str) -> Programme:
 def patch_programme(request: HttpRequest, code: str, payload: ProgrammePatch) -> Programme:
     """Change a programme's descriptive fields, status and period. Administrators change any
     programme; an OPD officer the programmes their OPD owns."""
-    user = _staff(request)
+    user = staff_user(request)
     programme = get_object_or_404(
         Programme.objects.select_related("masterplan", "owner"), code=code
     )
@@ -201,7 +186,7 @@ def put_budget(
 ) -> Any:
     """Set a programme's planned and realised budget (whole rupiah) for a year and source.
     A null ``planned`` with no realisation removes the line and answers 204."""
-    user = _staff(request)
+    user = staff_user(request)
     programme = get_object_or_404(
         Programme.objects.select_related("masterplan", "owner"), code=code
     )
@@ -222,7 +207,7 @@ def _kpi(kpi_id: int) -> Kpi:
 )
 def put_kpi_target(request: HttpRequest, kpi_id: int, year: int, payload: KpiTargetIn) -> Any:
     """Set a KPI's target for a year of the masterplan."""
-    user = _staff(request)
+    user = staff_user(request)
     return programmes.set_kpi_target(user, _kpi(kpi_id), year, payload.value)
 
 
@@ -236,7 +221,7 @@ def put_kpi_actual(
 ) -> Any:
     """Record a KPI's value for a period directly. OPDs normally report theirs in a progress
     report; a value that came from an approved report only an administrator may overwrite."""
-    user = _staff(request)
+    user = staff_user(request)
     return programmes.record_kpi_actual(
         user, _kpi(kpi_id), year, period, payload.value, payload.note
     )
@@ -273,10 +258,10 @@ def list_reports(
 ) -> QuerySet[ProgressReport]:
     """The OPDs' quarterly progress reports, the newest period first, filtered by OPD code,
     year, period and status. An OPD officer sees their own OPD's reports only."""
-    user = _staff(request)
+    user = staff_user(request)
     reports = rules.readable_reports(user)
     if filters.opd is not None:
-        reports = reports.filter(opd=_opd(filters.opd, "opd"))
+        reports = reports.filter(opd=opd_by_code(filters.opd, "opd"))
     if filters.year is not None:
         reports = reports.filter(year=filters.year)
     if filters.period is not None:
@@ -294,7 +279,7 @@ def list_overdue_reports(
 ) -> list[dict[str, Any]]:
     """Reports past their due date and not submitted (or returned and not resubmitted), the
     latest first, as of ``on`` (default today). An OPD officer sees their own OPD's only."""
-    user = _staff(request)
+    user = staff_user(request)
     every_opd = rules.reads_all_opds(user)
     return [
         {
@@ -315,7 +300,7 @@ def list_overdue_reports(
 )
 def get_report(request: HttpRequest, report_id: int) -> ProgressReport:
     """One progress report with its programme lines and the KPI values it carries."""
-    user = _staff(request)
+    user = staff_user(request)
     return _report_detail(user, report_id)
 
 
@@ -327,8 +312,8 @@ def get_report(request: HttpRequest, report_id: int) -> ProgressReport:
 def start_report(request: HttpRequest, payload: ProgressReportStartIn) -> Any:
     """Start an OPD's report for an opened reporting period: 201 with the new draft, or 200
     with the report that already exists."""
-    user = _staff(request)
-    opd = _opd(payload.opd, "opd")
+    user = staff_user(request)
+    opd = opd_by_code(payload.opd, "opd")
     existed = ProgressReport.objects.filter(
         opd=opd, year=payload.year, period=payload.period
     ).exists()
@@ -347,7 +332,7 @@ def put_report(
     changes, giving a ``reason``. A malformed value is named by its place in the body
     (``lines.0.realised_apbd``); a refusal of the masterplan's rules by the programme
     (``kartu-sahabat.realised_apbd``, ``kartu-sahabat.kpi.12``)."""
-    user = _staff(request)
+    user = staff_user(request)
     report = _report(user, report_id)
     codes = [line.programme for line in payload.lines]
     found = Programme.objects.select_related("masterplan").in_bulk(codes, field_name="code")
@@ -380,7 +365,7 @@ def put_report(
 )
 def submit_report(request: HttpRequest, report_id: int) -> ProgressReport:
     """Send a draft or returned report to Diskominfo for review."""
-    user = _staff(request)
+    user = staff_user(request)
     reporting.submit_report(user, _report(user, report_id))
     return _report_detail(user, report_id)
 
@@ -395,7 +380,7 @@ def approve_report(
 ) -> ProgressReport:
     """Approve a submitted report (administrators), with an optional comment: its budget
     figures become the programmes' official realisation."""
-    user = _staff(request)
+    user = staff_user(request)
     comment = payload.comment if payload is not None else ""
     reporting.approve_report(user, _report(user, report_id), comment)
     return _report_detail(user, report_id)
@@ -411,7 +396,7 @@ def return_report(
 ) -> ProgressReport:
     """Return a submitted report to the OPD (administrators) with a comment on what to
     revise."""
-    user = _staff(request)
+    user = staff_user(request)
     reporting.return_report(user, _report(user, report_id), payload.comment)
     return _report_detail(user, report_id)
 
@@ -435,7 +420,7 @@ def list_action_activities(
 ) -> QuerySet[ActionActivity]:
     """The action plan's activities (rencana aksi) by year and area, with plan and
     realisation."""
-    _staff(request)
+    staff_user(request)
     activities = ActionActivity.objects.select_related("opd")
     if filters.year is not None:
         activities = activities.filter(year=filters.year)
@@ -454,7 +439,7 @@ class MeetingFilters(Schema):
 def list_meetings(request: HttpRequest, filters: Query[MeetingFilters]) -> QuerySet[Meeting]:
     """Meetings of the Dewan Smart City, the Tim Pelaksana and the Forum Smart City, the latest
     first."""
-    _staff(request)
+    staff_user(request)
     meetings = Meeting.objects.all()
     if filters.body is not None:
         meetings = meetings.filter(body=filters.body)

@@ -175,3 +175,19 @@ def test_a_target_above_4_is_refused(administrator, kediri):
         cycle.open_evaluation(
             administrator, kediri, 2026, "kominfo-2023-kppn-ikn", target=Decimal(5)
         )
+
+
+def test_the_evaluation_page_shows_scores_by_pillar(
+    client_for, administrator, assessor, evaluation_2022
+):
+    cycle.advance(administrator, evaluation_2022, Stage.ASSESSOR_REVIEW)
+    for answer in evaluation_2022.answers.all():
+        score = "4" if answer.item_code in {"C.01", "C.02"} else "3"
+        cycle.score_item(assessor, answer, score, "")
+    page = client_for(assessor).get(f"/staf/evaluasi/{evaluation_2022.pk}/").content.decode()
+    table = page.split('id="pillar-scores">', 1)[1].split("</table>", 1)[0]
+    # Governance holds C.01-C.05 in the 2022 outcome: (4 + 4 + 3 * 4) / 6 items = 3.33
+    rows = table.split("<tr>")
+    governance = next(row for row in rows if "Tata Kelola" in row)
+    assert "3,33" in governance
+    assert "3,00" in next(row for row in rows if "Lingkungan Cerdas" in row)
