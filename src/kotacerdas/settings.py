@@ -129,7 +129,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
-MEDIA_URL = "/media/"
+# Uploads are never served as static files: this URL is a view for administrators only (the
+# Django admin's file links); modules serve their files through views that check the reader.
+MEDIA_URL = "/staf/berkas/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

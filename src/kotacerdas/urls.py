@@ -26,6 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
+    path("staf/berkas/<path:name>", core_views.media_file, name="media-file"),
 ]
 
 handler400 = "kotacerdas.core.views.bad_request"

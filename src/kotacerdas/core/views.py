@@ -11,11 +11,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousFileOperation
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -237,3 +238,17 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return api_error(500, "Internal error; it has been logged.")
     # No request context: the context processors read the database, which may be what failed.
     return HttpResponse(render_to_string("500.html"), status=500)
+
+
+@administrator_required
+def media_file(request: HttpRequest, name: str) -> FileResponse:
+    """An uploaded file by its stored name, for administrators only: the Django admin links
+    files this way. Everyone else downloads through each module's own view, which checks who
+    may read that file. Always an attachment, so an upload never runs as a page of the site."""
+    try:
+        if not default_storage.exists(name):
+            raise Http404
+        handle = default_storage.open(name, "rb")
+    except SuspiciousFileOperation:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("laporan/<slug:opd>/<int:year>/<str:period>/", views.report, name="report"),
     path("bukti/<int:pk>/", views.report_evidence, name="report-evidence"),
     path("rapat/bukti/<int:pk>/", views.meeting_evidence, name="meeting-evidence"),
+    path("dokumen/<str:kind>/<int:pk>/", views.document, name="document"),
     path("excel/", excel_views.excel_page, name="excel"),
     path("excel/program/", excel_views.export_programmes, name="excel-programmes"),
     path("excel/templat-iku/", excel_views.export_kpi_template, name="excel-kpi-template"),

@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q, Sum
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +33,7 @@ from kotacerdas.masterplan.models import (
     ProgressReport,
     ReportEvidence,
     ReportingPeriod,
+    Revision,
 )
 from kotacerdas.masterplan.programmes import parse_number, parse_rupiah
 
@@ -418,3 +419,15 @@ def meeting_evidence(request: HttpRequest, pk: int) -> FileResponse:
     """Download a meeting's evidence file (staff only), as an attachment."""
     evidence = get_object_or_404(MeetingEvidence, pk=pk)
     return FileResponse(evidence.file.open("rb"), as_attachment=True)
+
+
+@staff_required
+def document(request: HttpRequest, kind: str, pk: int) -> FileResponse:
+    """Download the masterplan's or a revision's document (staff only), as an attachment."""
+    model = {"masterplan": Masterplan, "revisi": Revision}.get(kind)
+    if model is None:
+        raise Http404
+    record = get_object_or_404(model, pk=pk)
+    if not record.document:
+        raise Http404
+    return FileResponse(record.document.open("rb"), as_attachment=True)

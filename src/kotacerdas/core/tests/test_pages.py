@@ -48,3 +48,18 @@ def test_an_available_module_opens_its_own_start_page(client_for, executive):
     response = client_for(executive).get("/staf/modul/masterplan/")
     assert response.status_code == 302
     assert response["Location"] == "/staf/masterplan/"
+
+
+def test_uploaded_files_are_served_to_administrators_only(
+    client_for, administrator, dinsos_officer, settings
+):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save("masterplan/perwali.pdf", ContentFile(b"%PDF-1.4 perwali"))
+    url = f"/staf/berkas/{name}"
+    response = client_for(administrator).get(url)
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    assert client_for(dinsos_officer).get(url).status_code == 403
+    assert client_for(administrator).get("/staf/berkas/../secret_key").status_code == 404
+    assert client_for(administrator).get("/staf/berkas/masterplan/none.pdf").status_code == 404

@@ -203,3 +203,29 @@ def test_meeting_evidence_downloads_for_staff_as_an_attachment(client_for, execu
     )
     response = client_for(executive).get(f"/staf/masterplan/rapat/bukti/{evidence.pk}/")
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+
+
+def test_masterplan_and_revision_documents_download_for_staff(client_for, executive, masterplan):
+    import datetime
+
+    from kotacerdas.masterplan.models import Revision
+
+    masterplan.document = SimpleUploadedFile("perwali.pdf", b"%PDF-1.4 perwali")
+    masterplan.save()
+    revision = Revision.objects.create(
+        masterplan=masterplan,
+        date=datetime.date(2024, 9, 30),
+        title="Reviu 2024",
+        changes="Program baru",
+        document=SimpleUploadedFile("reviu.pdf", b"%PDF-1.4 reviu"),
+    )
+    client = client_for(executive)
+    overview = client.get("/staf/masterplan/").content.decode()
+    assert f"/staf/masterplan/dokumen/revisi/{revision.pk}/" in overview
+    for url in (
+        f"/staf/masterplan/dokumen/masterplan/{masterplan.pk}/",
+        f"/staf/masterplan/dokumen/revisi/{revision.pk}/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    assert client.get("/staf/masterplan/dokumen/lain/1/").status_code == 404
