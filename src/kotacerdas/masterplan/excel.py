@@ -707,6 +707,33 @@ def _count(result: ImportResult, existing: object | None, same: bool) -> bool:
     return True
 
 
+def _import_rows(
+    rows: list[tuple[int, dict[str, Any]]],
+    checker: Any,
+    *,
+    same: Callable[[Any], bool],
+    write: Callable[[Any], object],
+    columns: dict[str, str],
+    skip: Callable[[dict[str, Any]], bool] = lambda cells: False,
+) -> ImportResult:
+    """The one shape of every import: check every row with ``checker`` (collecting all the
+    errors), count each good row as created, updated or unchanged (``same`` compares it with
+    what is recorded), and only if no row failed, ``write`` the changed rows all together."""
+    result = ImportResult()
+    writes: list[tuple[int, Callable[[], object]]] = []
+    for number, cells in rows:
+        if skip(cells):
+            result.skipped += 1
+            continue
+        errors, row = checker.check(number, cells)
+        if row is None:
+            result.errors.extend(RowError(number, column, message) for column, message in errors)
+            continue
+        if _count(result, row.existing, row.existing is not None and same(row)):
+            writes.append((number, partial(write, row)))
+    return _finish(result, writes, columns)
+
+
 def _finish(
     result: ImportResult, writes: list[tuple[int, Callable[[], object]]], columns: dict[str, str]
 ) -> ImportResult:
@@ -879,33 +906,16 @@ def import_kpi_actuals(user: User, upload: UploadedFile) -> ImportResult:
     is left alone. Raises ValidationError for a file that is not a usable template.
     """
     rows = _open_sheet(upload, KPI_SHEET, KPI_IMPORTED)
-    checker = _KpiChecker(user, rows)
-    result = ImportResult()
-    writes: list[tuple[int, Callable[[], object]]] = []
-    for number, cells in rows:
-        if _blank(cells["value"]):
-            result.skipped += 1
-            continue
-        errors, row = checker.check(number, cells)
-        if row is None:
-            result.errors.extend(RowError(number, column, message) for column, message in errors)
-            continue
-        same = row.existing is not None and (row.existing.value, row.existing.note) == (
-            row.value,
-            row.note,
-        )
-        if _count(result, row.existing, same):
-            write = partial(
-                programmes.record_kpi_actual,
-                user,
-                row.kpi,
-                row.year,
-                row.period,
-                row.value,
-                row.note,
-            )
-            writes.append((number, write))
-    return _finish(result, writes, KPI_FIELD_COLUMNS)
+    return _import_rows(
+        rows,
+        _KpiChecker(user, rows),
+        same=lambda row: (row.existing.value, row.existing.note) == (row.value, row.note),
+        write=lambda row: programmes.record_kpi_actual(
+            user, row.kpi, row.year, row.period, row.value, row.note
+        ),
+        columns=KPI_FIELD_COLUMNS,
+        skip=lambda cells: _blank(cells["value"]),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1028,27 +1038,14 @@ def import_budgets(user: User, upload: UploadedFile) -> ImportResult:
     that is not a usable template.
     """
     rows = _open_sheet(upload, BUDGETS_SHEET, BUDGET_IMPORTED)
-    checker = _BudgetChecker(user, rows)
-    result = ImportResult()
-    writes: list[tuple[int, Callable[[], object]]] = []
-    for number, cells in rows:
-        errors, row = checker.check(number, cells)
-        if row is None:
-            result.errors.extend(RowError(number, column, message) for column, message in errors)
-            continue
-        same = row.existing is not None and (row.existing.planned, row.existing.realised) == (
-            row.planned,
-            row.realised,
-        )
-        if _count(result, row.existing, same):
-            write = partial(
-                programmes.set_budget,
-                user,
-                row.programme,
-                row.year,
-                row.source,
-                row.planned,
-                row.realised,
-            )
-            writes.append((number, write))
-    return _finish(result, writes, BUDGET_FIELD_COLUMNS)
+    return _import_rows(
+        rows,
+        _BudgetChecker(user, rows),
+        same=lambda row: (
+            (row.existing.planned, row.existing.realised) == (row.planned, row.realised)
+        ),
+        write=lambda row: programmes.set_budget(
+            user, row.programme, row.year, row.source, row.planned, row.realised
+        ),
+        columns=BUDGET_FIELD_COLUMNS,
+    )
