@@ -15,7 +15,10 @@ from kotacerdas.core.models import Opd, Region, User
 from kotacerdas.core.reference_data import load_pillars, load_regions
 
 # Each app's shared fixtures (used by the apps that read it, too).
-pytest_plugins = ["kotacerdas.masterplan.tests.fixtures"]
+pytest_plugins = [
+    "kotacerdas.masterplan.tests.fixtures",
+    "kotacerdas.servicedesk.tests.fixtures",
+]
 
 
 @pytest.fixture(scope="session")
@@ -40,6 +43,13 @@ def kediri(db) -> Region:
 def _test_storage(settings, tmp_path):
     # Uploads go to a temporary directory, never into the data directory.
     settings.MEDIA_ROOT = tmp_path / "media"
+    # A fresh cache per test, so one test's rate-limit counts never reach another's.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": str(tmp_path),
+        }
+    }
     # Production serves hashed files from a manifest written by collectstatic; tests serve the
     # source files directly instead of collecting first.
     settings.STORAGES = {

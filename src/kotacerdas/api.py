@@ -10,6 +10,7 @@ from kotacerdas.core.api import router as core_router
 from kotacerdas.core.api_common import install_error_handlers
 from kotacerdas.evaluation.api import router as evaluation_router
 from kotacerdas.masterplan.api import router as masterplan_router
+from kotacerdas.servicedesk.api import router as servicedesk_router
 
 api = NinjaAPI(
     title="Kota Cerdas API",
@@ -27,3 +28,4 @@ install_error_handlers(api)
 api.add_router("/", core_router)
 api.add_router("/masterplan", masterplan_router)
 api.add_router("/evaluation", evaluation_router)
+api.add_router("/servicedesk", servicedesk_router)

@@ -6,6 +6,8 @@ platform at start-up with one line naming the variable, rather than failing late
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import re
 import secrets
@@ -81,6 +83,32 @@ def secret_key(directory: Path) -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(50))
     return key_file.read_text().strip()
+
+
+def data_key(directory: Path) -> str:
+    """The key that encrypts personal data (a Fernet key: 32 bytes, url-safe base64):
+    KOTACERDAS_DATA_KEY from the environment, else ``<data dir>/data_key``, generated on first
+    run. It is kept apart from the database on purpose: a copy of the database alone reveals no
+    NIK, phone number or address. Losing it loses that data; back it up with the database."""
+    key = env_str("KOTACERDAS_DATA_KEY")
+    if not key:
+        key_file = directory / "data_key"
+        if not key_file.exists():
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+        key = key_file.read_text().strip()
+    try:
+        raw = base64.urlsafe_b64decode(key.encode())
+    except (ValueError, binascii.Error):
+        raw = b""
+    if len(raw) != 32:
+        raise ConfigError(
+            "KOTACERDAS_DATA_KEY must be 32 bytes in url-safe base64 (44 characters), such as "
+            "the output of: python -c 'import base64,os;print(base64.urlsafe_b64encode("
+            "os.urandom(32)).decode())'"
+        )
+    return key
 
 
 def database(directory: Path) -> dict[str, Any]:

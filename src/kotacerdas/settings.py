@@ -15,6 +15,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = conf.data_dir()
 
 SECRET_KEY = conf.secret_key(DATA_DIR)
+# Encrypts personal data at rest (core.personal); never stored in the database.
+PERSONAL_DATA_KEY = conf.data_key(DATA_DIR)
 DEBUG = conf.env_bool("DEBUG", False)
 ALLOWED_HOSTS = conf.env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = conf.env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -39,6 +41,7 @@ INSTALLED_APPS = [
     "kotacerdas.core",
     "kotacerdas.masterplan",
     "kotacerdas.evaluation",
+    "kotacerdas.servicedesk",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +139,49 @@ MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# One cache for every worker of a deployment (rate limits count across workers): files in the
+# data directory by default, Redis when REDIS_URL is set (then `pip install redis`).
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": conf.env_str("REDIS_URL"),
+        }
+        if conf.env_str("REDIS_URL")
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": DATA_DIR / "cache",
+        }
+    )
+}
+
+# Public endpoints per client address: (requests, seconds). 0 requests turns a limit off.
+RATE_LIMITS = {
+    # Filing a request or complaint (web form, Open311, API) and rating a service.
+    "public_write": (conf.env_int("KOTACERDAS_PUBLIC_WRITES_PER_HOUR", 30), 3600),
+    # Reading public pages and Open311 lists.
+    "public_read": (conf.env_int("KOTACERDAS_PUBLIC_READS_PER_MINUTE", 300), 60),
+}
+
+# The address citizens reach the platform at, for links in notifications.
+KOTACERDAS_PUBLIC_URL = conf.env_str("KOTACERDAS_PUBLIC_URL", "http://localhost:8000").rstrip("/")
+
+# PECUT service desk (docs/servicedesk.md).
+SERVICEDESK = {
+    # The OPD whose officers triage new requests (with the administrators).
+    "DESK_OPD": conf.env_str("KOTACERDAS_DESK_OPD", "diskominfo"),
+    # Open311's jurisdiction_id for this deployment (clients may omit it).
+    "JURISDICTION_ID": conf.env_str("KOTACERDAS_OPEN311_JURISDICTION", "kedirikota.go.id"),
+    # A resolved request closes by itself after this many days unless the citizen reopens it.
+    "AUTO_CLOSE_DAYS": conf.env_int("KOTACERDAS_AUTO_CLOSE_DAYS", 5),
+    # How long after resolution a citizen may reopen a request.
+    "REOPEN_DAYS": conf.env_int("KOTACERDAS_REOPEN_DAYS", 14),
+    # Where notifications go besides e-mail: dotted paths of channel classes.
+    "CHANNELS": conf.env_list(
+        "KOTACERDAS_NOTIFICATION_CHANNELS", ["kotacerdas.servicedesk.notify.LogChannel"]
+    ),
 }
 
 # Request bodies over this size are refused (413) before any view reads them.

@@ -10,6 +10,9 @@ urlpatterns = [
     path("staf/masterplan/", include("kotacerdas.masterplan.urls")),
     path("staf/evaluasi/", include("kotacerdas.evaluation.urls")),
     path("survei/", include("kotacerdas.evaluation.urls_public")),
+    path("staf/layanan/", include("kotacerdas.servicedesk.urls")),
+    path("layanan/", include("kotacerdas.servicedesk.urls_public")),
+    path("open311/v2/", include("kotacerdas.servicedesk.urls_open311")),
     path("masuk/", auth_views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path(

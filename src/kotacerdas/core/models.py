@@ -169,3 +169,36 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class PersonalDataAccess(models.Model):
+    """One view or export of a person's personal data (NIK, KK, phone, e-mail, address) shown
+    unmasked: who, when, whose record and which fields. Required by UU 27/2022; written by
+    ``core.personal.record_access`` and never edited."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("viewed")
+        EXPORT = "export", _("exported")
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="personal_data_accesses",
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    subject_type = models.CharField(_("record type"), max_length=100)
+    subject_id = models.CharField(_("record"), max_length=40)
+    fields = models.CharField(_("fields"), max_length=200)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.action} {self.subject_type}#{self.subject_id} ({self.fields})"

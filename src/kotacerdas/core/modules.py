@@ -64,6 +64,7 @@ MODULES = (
             _("OPD queues with deadlines on a working-day calendar"),
             _("Monitoring room and IKM per service"),
         ),
+        url_name="servicedesk:queue",
     ),
     Module(
         "bansos",

@@ -166,6 +166,9 @@ def load_demo_opds(region: Region) -> int:
 DEMO_ACCOUNTS = [
     ("dinsos", Role.OPD_OFFICER, "dinsos"),
     ("dinkes", Role.OPD_OFFICER, "dinkes"),
+    # The service desk: Diskominfo triages, Dinas PUPR works its queue.
+    ("kominfo", Role.OPD_OFFICER, "diskominfo"),
+    ("pupr", Role.OPD_OFFICER, "dpupr"),
     ("asesor", Role.ASSESSOR, None),
     ("eksekutif", Role.EXECUTIVE, None),
 ]

@@ -4,7 +4,8 @@ becomes the answer's justification, its records become evidence, and where the i
 yes/no, the score) or answers otherwise.
 
 Which item is backed by which fact is the table ``PROPOSERS`` below; the facts come from the
-masterplan module's public functions (``masterplan.facts``).
+masterplan module's public functions (``masterplan.facts``) and the service desk's
+(``servicedesk.feeds``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from kotacerdas.evaluation import cycle
 from kotacerdas.evaluation.models import Answer, Evaluation
 from kotacerdas.masterplan import facts
 from kotacerdas.masterplan.choices import ActionArea, Body
+from kotacerdas.servicedesk import feeds as servicedesk
 
 YES, NO = Decimal("4.00"), Decimal("1.00")
 
@@ -81,6 +83,8 @@ PROPOSERS: dict[str, Callable[[int], tuple[facts.Fact, Decimal | None]]] = {
     "C.RA.2": _area(ActionArea.INFRASTRUCTURE),
     "C.RA.3": _area(ActionArea.APPLICATIONS),
     "C.RA.4": _area(ActionArea.LITERACY),
+    # "Benefits of the innovation felt by citizens": PECUT's requests, service times and IKM.
+    "Q.03": lambda year: (servicedesk.performance_fact(year), None),
 }
 
 

@@ -14,10 +14,10 @@ survey, respondents who never used the services asked about. So every response i
 and the administrator chooses which to count, with a recorded reason (``decide``), before the
 means become the region's proposed scores (``apply_means``).
 
-Respondents are known only by ``respondent_key``: a keyed hash of the phone number or e-mail
-address they gave, enough to notice the same person answering twice or for several pillars,
-never enough to recover the contact. The contact itself is personal data: it is never stored,
-never logged and never echoed in an error message.
+Respondents are known only by ``respondent_key`` (``core.personal.contact_key``): a keyed hash
+of the phone number or e-mail address they gave, enough to notice the same person answering
+twice or for several pillars, never enough to recover the contact. The contact itself is
+personal data: it is never stored, never logged and never echoed in an error message.
 
 Every write is one transaction; refusals are ValidationError (naming the field or the item)
 or PermissionDenied. Answers are collected and decided on during the self-assessment only:
@@ -26,8 +26,6 @@ after it the region's proposed scores are frozen for the assessors.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -37,10 +35,8 @@ from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_variables
@@ -49,6 +45,8 @@ from kotacerdas.core import access
 from kotacerdas.core.audit import records_actor
 from kotacerdas.core.choices import Role
 from kotacerdas.core.models import Pillar, User
+from kotacerdas.core.personal import contact_key as respondent_key
+from kotacerdas.core.spreadsheets import UnreadableRow, csv_rows
 from kotacerdas.evaluation import rules
 from kotacerdas.evaluation.choices import Stage
 from kotacerdas.evaluation.instruments import Item, load_catalogue
@@ -61,18 +59,8 @@ SURVEY_CODE = re.compile(r"S\.(?P<pillar>[a-z0-9_]+)\.(?P<subdimension>[a-z0-9_]
 NO_ANSWER = 0  # "does not apply / don't know": kept, flagged, never part of a mean
 ANSWERS = range(0, 5)  # 0 and the instrument's scale, 1-4
 
-# The HMAC key is derived from SECRET_KEY and this purpose, so the respondent key can be
-# compared with no other keyed hash of the platform. Rotating SECRET_KEY starts new keys: a
-# response given before the rotation is no longer recognised as the same person's.
-KEY_PURPOSE = "kotacerdas.evaluation.survey.respondent_key"
-
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 CSV_FIXED_COLUMNS = ("pillar", "respondent")
-
-# A phone number as people write it: digits with +, spaces, dots, dashes and brackets.
-PHONE_TEXT = re.compile(r"\+?[\d\s().-]+")
-# Indonesian numbers have 8-13 digits after the trunk prefix 0 (or the country code 62).
-PHONE_DIGITS = range(8, 14)
 
 # Means of at most a few hundred answers: 34 significant digits, as scoring.py carries them.
 _MEAN_CONTEXT = Context(prec=34)
@@ -193,60 +181,6 @@ def may_view(user: Any) -> bool:
 
 def may_manage(user: Any) -> bool:
     return rules.can_manage(user)
-
-
-# ---------------------------------------------------------------------------------------------
-# Respondents
-
-
-@sensitive_variables("contact", "text", "email", "digits", "national")
-def normalise_contact(contact: str, *, allow_id: bool = False) -> str:
-    """The contact in one spelling, so that the same person gives the same key: an e-mail
-    address lower-cased (``email:budi@example.id``), a phone number as digits with the country
-    code (0812-3456-7890, +62 812 3456 7890 and 6281234567890 are all ``phone:6281234567890``).
-
-    With ``allow_id``, anything else is taken as a respondent id from a survey run elsewhere
-    (``id:r-017``); otherwise it is refused. The message never repeats the contact.
-    """
-    text = " ".join(contact.split())
-    if not text:
-        raise ValidationError(_("Give your phone number or e-mail address."), code="required")
-    if "@" in text:
-        email = text.lower()
-        try:
-            validate_email(email)
-        except ValidationError:
-            if not allow_id:
-                raise ValidationError(
-                    _("This is not a valid e-mail address."), code="invalid"
-                ) from None
-        else:
-            return f"email:{email}"
-    elif PHONE_TEXT.fullmatch(text):
-        digits = re.sub(r"\D", "", text)
-        if digits.startswith("62"):
-            national = digits[2:]
-        elif digits.startswith("0"):
-            national = digits[1:]
-        else:
-            national = digits
-        if len(national) in PHONE_DIGITS:
-            return f"phone:62{national}"
-    if allow_id:
-        return f"id:{text.casefold()}"
-    raise ValidationError(
-        _("Give a phone number (such as 0812 3456 7890) or an e-mail address."), code="invalid"
-    )
-
-
-@sensitive_variables("contact")
-def respondent_key(contact: str, *, allow_id: bool = False) -> str:
-    """The respondent's key: HMAC-SHA256 of the normalised contact (``normalise_contact``)
-    under a key derived from SECRET_KEY and ``KEY_PURPOSE``, as 64 hex digits. The same contact
-    always gives the same key; the key does not give the contact back, and without the
-    platform's secret a list of phone numbers cannot be hashed to find it."""
-    normalised = normalise_contact(contact, allow_id=allow_id)
-    return salted_hmac(KEY_PURPOSE, normalised, algorithm="sha256").hexdigest()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -389,13 +323,6 @@ def _read_text(upload: UploadedFile) -> str:
         ) from None
 
 
-def _delimiter(text: str) -> str:
-    # Spreadsheets set to Indonesian, where the decimal separator is a comma, save CSV with
-    # semicolons; the header (text only) tells which one the file uses.
-    header = next((line for line in text.splitlines() if line.strip()), "")
-    return ";" if ";" in header and "," not in header else ","
-
-
 @dataclass
 class _Row:
     number: int
@@ -534,22 +461,14 @@ class _FileChecker:
         return _Row(number, pillar, key, cleaned), []
 
 
-def _records(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
-    """The file's records numbered as a spreadsheet numbers its rows; a record the CSV reader
-    cannot take (a cell over its size limit, typically an unclosed quote) refuses the file."""
-    number = 0
-    while True:
-        number += 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error:
-            raise ValidationError(
-                _("Row %(row)s cannot be read as CSV; look for a quote that is not closed.")
-                % {"row": number}
-            ) from None
-        yield number, cells
+def _readable_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    try:
+        yield from csv_rows(text)
+    except UnreadableRow as problem:
+        raise ValidationError(
+            _("Row %(row)s cannot be read as CSV; look for a quote that is not closed.")
+            % {"row": problem.row}
+        ) from None
 
 
 @records_actor
@@ -570,12 +489,11 @@ def import_responses(actor: User, evaluation: Evaluation, upload: UploadedFile) 
     items = _require_survey(evaluation)
     _require_open(evaluation)
     text = _read_text(upload)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     checker = _FileChecker(evaluation, items)
     result = ImportResult()
     columns: list[str] | None = None
     rows: list[_Row] = []
-    for number, cells in _records(reader):
+    for number, cells in _readable_rows(text):
         if not any(cell.strip() for cell in cells):
             continue  # blank lines and rows of empty cells (",,,,")
         if columns is None:

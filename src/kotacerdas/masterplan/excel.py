@@ -40,7 +40,6 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -48,6 +47,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kotacerdas.core import access
 from kotacerdas.core.files import check_upload
 from kotacerdas.core.models import User
+from kotacerdas.core.spreadsheets import neutralise, unneutralise
 from kotacerdas.masterplan import programmes, rules
 from kotacerdas.masterplan.choices import BudgetSource, Period
 from kotacerdas.masterplan.models import Budget, Kpi, KpiActual, Masterplan, Programme
@@ -60,7 +60,6 @@ KPI_SHEET = "KPI actuals"
 READ_ME_SHEET = "Read me"
 
 # Text starting with one of these is read as a formula by Excel, LibreOffice or Google Sheets.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 # A clerk's file has a few hundred rows; these limits keep a hostile or mistaken upload (a whole
 # database dump, a zip bomb) from tying up a worker. The size of the upload itself is limited
@@ -294,18 +293,6 @@ def may_import(user: User) -> bool:
 # Exports
 
 
-def neutralise(value: Any) -> Any:
-    """A cell value safe to open in a spreadsheet: text that would be read as a formula gets a
-    leading apostrophe, and characters a workbook cannot hold are dropped. Numbers, dates and
-    empty cells are returned as they are."""
-    if not isinstance(value, str):
-        return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
-
-
 def _append(sheet: Worksheet, values: Iterable[Any]) -> None:
     """Every row of every export goes through here, so no cell escapes neutralising."""
     sheet.append([neutralise(value) for value in values])
@@ -478,20 +465,13 @@ def export_kpi_template(user: User, year: int, period: str) -> bytes:
 # Reading an uploaded workbook
 
 
-def _unescape(text: str) -> str:
-    """Undo ``neutralise``: the apostrophe an export put before formula-like text."""
-    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_TRIGGERS):
-        return text[1:]
-    return text
-
-
 def _text(value: Any) -> str:
     """A cell as trimmed text; whole numbers without a trailing ".0" (a code typed as 2021)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return _unescape(str(value)).strip()
+    return unneutralise(str(value)).strip()
 
 
 def _blank(value: Any) -> bool:

@@ -4,34 +4,13 @@ read the masterplan through these and never through its models."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from kotacerdas.core.facts import Fact, Record
 from kotacerdas.masterplan.choices import Body, BudgetSource, ProgrammeStatus
 from kotacerdas.masterplan.models import ActionActivity, Budget, Masterplan, Meeting, Programme
-
-
-@dataclass(frozen=True)
-class Record:
-    """A record behind a fact: its kind, its key, how to name it, and where to open it."""
-
-    kind: str
-    key: str
-    label: str
-    url: str
-
-
-@dataclass(frozen=True)
-class Fact:
-    """A statement the platform can make, with a number where there is one and the records it
-    rests on."""
-
-    text: str
-    number: float | None = None
-    records: list[Record] = field(default_factory=list)
 
 
 def _programme_record(programme: Programme) -> Record:

@@ -13,6 +13,7 @@ from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kotacerdas.core.spreadsheets import neutralise
 from kotacerdas.evaluation.report.data import (
     EXCEL_CELL_LIMIT,
     ReportData,
@@ -24,7 +25,6 @@ from kotacerdas.evaluation.report.data import (
 )
 from kotacerdas.evaluation.scoring import round_score
 from kotacerdas.masterplan.excel import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE
-from kotacerdas.masterplan.excel import neutralise
 
 # --- Excel -------------------------------------------------------------------------------------
 
@@ -228,7 +228,7 @@ def _notes_sheet(sheet: Worksheet, data: ReportData) -> None:
 def render_xlsx(data: ReportData) -> bytes:
     """The report as a workbook: "Ringkasan" (the summary, with the trend chart), "Butir" (one
     row per item) and "Catatan asesor" (the assessor's notes). Text that a spreadsheet would
-    run as a formula is shown as text (``masterplan.excel.neutralise``)."""
+    run as a formula is shown as text (``core.spreadsheets.neutralise``)."""
     book = Workbook()
     _summary_sheet(book.active, data)
     _items_sheet(book.create_sheet(ITEMS_SHEET), data)

@@ -1,0 +1,65 @@
+"""Cells that are safe to open in a spreadsheet. Every CSV or Excel export of the platform
+passes its text through ``neutralise``: text a spreadsheet would run as a formula (starting with
+=, +, -, @, tab or carriage return) gets a leading apostrophe, and characters a workbook cannot
+hold are dropped. Imports undo it with ``unneutralise`` and read CSV rows with ``csv_rows``."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """A cell value safe to open in a spreadsheet. Numbers, dates and empty cells are returned
+    as they are."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def unneutralise(text: str) -> str:
+    """Undo ``neutralise``: the apostrophe an export put before formula-like text."""
+    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_TRIGGERS):
+        return text[1:]
+    return text
+
+
+class UnreadableRow(ValueError):
+    """A CSV record the reader cannot take (a cell over its size limit, typically an unclosed
+    quote); ``row`` is its number as a spreadsheet shows it."""
+
+    def __init__(self, row: int, reason: str) -> None:
+        super().__init__(reason)
+        self.row = row
+
+
+def csv_delimiter(text: str) -> str:
+    """Comma or semicolon, from the header. Spreadsheets set to Indonesian, where the decimal
+    separator is a comma, save CSV with semicolons; the header (text only) tells which."""
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    return ";" if ";" in header and "," not in header else ","
+
+
+def csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """The records of a CSV text numbered as a spreadsheet numbers its rows (a blank line is a
+    row; a quoted cell over several lines is one). Raises ``UnreadableRow``."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=csv_delimiter(text))
+    number = 0
+    while True:
+        number += 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise UnreadableRow(number, str(exc)) from None
+        yield number, cells

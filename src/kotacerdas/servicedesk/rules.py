@@ -1,0 +1,75 @@
+"""Who may see and do what at the service desk.
+
+The desk (administrators and the officers of the desk OPD, Diskominfo by default) triages every
+new request and sees them all; an OPD officer sees and works only their OPD's queue; executives
+read everything and change nothing. Contact details of an anonymous complaint are hidden from
+the OPD.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+
+from kotacerdas.core import access
+from kotacerdas.core.choices import Role
+from kotacerdas.core.models import User
+from kotacerdas.servicedesk.models import Service, ServiceRequest
+
+AnyUser = User | AnonymousUser
+
+
+def is_desk(user: AnyUser) -> bool:
+    """Triage staff: administrators and officers of the desk OPD."""
+    if access.is_administrator(user):
+        return True
+    return (
+        access.has_role(user, Role.OPD_OFFICER)
+        and user.opd is not None
+        and user.opd.code == settings.SERVICEDESK["DESK_OPD"]
+    )
+
+
+def reads_all(user: AnyUser) -> bool:
+    """The desk and the executives see every request."""
+    return is_desk(user) or access.has_role(user, Role.EXECUTIVE)
+
+
+def works_on(user: AnyUser, request: ServiceRequest) -> bool:
+    """An officer of the OPD the request is assigned to."""
+    return access.has_role(user, Role.OPD_OFFICER) and user.opd_id == request.opd_id
+
+
+def can_view(user: AnyUser, request: ServiceRequest) -> bool:
+    return reads_all(user) or works_on(user, request)
+
+
+def visible_requests(user: AnyUser) -> QuerySet[ServiceRequest]:
+    """The requests ``user`` may see: all for the desk and executives, an OPD's own queue for
+    its officers (only once the desk has passed a request on), none for anyone else."""
+    requests = ServiceRequest.objects.select_related("service", "opd", "region")
+    if reads_all(user):
+        return requests
+    if access.has_role(user, Role.OPD_OFFICER) and user.opd_id is not None:
+        return requests.filter(opd_id=user.opd_id).exclude(status__in=["submitted", "verified"])
+    return requests.none()
+
+
+def sees_contact(user: AnyUser, request: ServiceRequest) -> bool:
+    """Whether ``user`` may ask to see the citizen's contact details (always masked until they
+    ask, and each look recorded): the desk always; the OPD unless the complaint is anonymous."""
+    if is_desk(user):
+        return True
+    return works_on(user, request) and not request.anonymous
+
+
+def can_manage_service(user: AnyUser, service: Service | None = None) -> bool:
+    """Administrators keep the whole catalogue; an OPD officer their own OPD's services."""
+    if access.is_administrator(user):
+        return True
+    return (
+        service is not None
+        and access.has_role(user, Role.OPD_OFFICER)
+        and user.opd_id == service.opd_id
+    )
