@@ -103,7 +103,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "core:staff-home"
+LOGIN_REDIRECT_URL = "core:after-login"
 LOGOUT_REDIRECT_URL = "core:home"
 
 # Lockout after repeated failed logins (django-axes): five failures for one username from one

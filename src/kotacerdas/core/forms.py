@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.forms import UserCreationForm
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kotacerdas.core.models import Opd
+from kotacerdas.core.models import Opd, User
 
 
 def _form_field(field: models.Field, **kwargs) -> forms.Field | None:
@@ -26,3 +27,14 @@ class TokenForm(forms.Form):
         max_length=80,
         help_text=_("What will use the token, e.g. 'Dashboard provinsi'."),
     )
+
+
+class SignUpForm(UserCreationForm):
+    """A citizen's own account: a username, an optional e-mail address and a password. It has
+    no role: it only gathers the person's own requests (and later their own records)."""
+
+    email = forms.EmailField(label=_("E-mail address (optional)"), required=False)
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "email")

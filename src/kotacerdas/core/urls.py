@@ -14,5 +14,7 @@ urlpatterns = [
     path("staf/opd/<slug:code>/ubah/", views.opd_edit, name="opd-edit"),
     path("staf/audit/", views.audit_trail, name="audit"),
     path("akun/", views.account, name="account"),
+    path("akun/masuk/", views.after_login, name="after-login"),
+    path("daftar/", views.signup, name="signup"),
     path("akun/token/<int:pk>/cabut/", views.revoke_api_token, name="token-revoke"),
 ]

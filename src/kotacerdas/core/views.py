@@ -9,6 +9,7 @@ from typing import Any
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, SuspiciousFileOperation
@@ -19,13 +20,15 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
 
-from kotacerdas.core import access
+from kotacerdas.core import access, ratelimit
 from kotacerdas.core.choices import RegionLevel
-from kotacerdas.core.forms import TokenForm, opd_form_class
+from kotacerdas.core.forms import SignUpForm, TokenForm, opd_form_class
 from kotacerdas.core.middleware import api_error
 from kotacerdas.core.models import Opd, Pillar, Region
 from kotacerdas.core.modules import MODULES, MODULES_BY_SLUG
@@ -146,6 +149,54 @@ def opd_edit(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, _("The OPD has been updated."))
         return redirect("core:opd-detail", code=opd.code)
     return render(request, "core/opd_edit.html", {"opd": opd, "form": form})
+
+
+def limited(request: HttpRequest, scope: str, limit: str) -> bool:
+    """Count one use of a public page by the client's address; True when over ``limit``."""
+    return not ratelimit.hit(scope, ratelimit.client_address(request), ratelimit.limit_for(limit))
+
+
+def too_many_requests(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "error.html",
+        {"status": _("Too many requests"), "message": _("Please wait a while and try again.")},
+        status=429,
+    )
+
+
+@login_required
+def after_login(request: HttpRequest) -> HttpResponse:
+    """Where signing in leads when no page asked for it: the staff area for staff, the account
+    page for a citizen."""
+    return redirect("core:staff-home" if access.is_staff_member(request.user) else "core:account")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@sensitive_post_parameters("password1", "password2", "email")
+def signup(request: HttpRequest) -> HttpResponse:
+    """A citizen creates an account (no role) to see the history of their own requests. Signs
+    them in and goes on to ``next`` (a page of this site) or their account page. Limited per
+    client address like the other public forms."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        next_url = ""
+    if request.user.is_authenticated:
+        return redirect(next_url or "core:account")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST":
+        if limited(request, "signup", "public_write"):
+            return too_many_requests(request)
+        if form.is_valid():
+            user = form.save()
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect(next_url or "core:account")
+    return render(
+        request,
+        "registration/signup.html",
+        {"form": form, "next": next_url},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

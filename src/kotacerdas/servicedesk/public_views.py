@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -23,12 +24,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
-from kotacerdas.core import ratelimit
 from kotacerdas.core.choices import RegionLevel
 from kotacerdas.core.models import Region
+from kotacerdas.core.views import limited, too_many_requests
 from kotacerdas.servicedesk import ikm, intake, workflow
 from kotacerdas.servicedesk.choices import Category, EventKind, Status
-from kotacerdas.servicedesk.models import RequestEvent, RequestPhoto, Service
+from kotacerdas.servicedesk.models import RequestEvent, RequestPhoto, Service, ServiceRequest
 from kotacerdas.servicedesk.photos import MAX_PHOTOS
 
 # The answers to each IKM question, worst to best, in the words of the standard questionnaire.
@@ -38,19 +39,6 @@ RATING_SCALE = (
     (3, gettext_lazy("Good")),
     (4, gettext_lazy("Very good")),
 )
-
-
-def _limited(request: HttpRequest, scope: str, limit: str) -> bool:
-    return not ratelimit.hit(scope, ratelimit.client_address(request), ratelimit.limit_for(limit))
-
-
-def _too_many(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "error.html",
-        {"status": _("Too many requests"), "message": _("Please wait a while and try again.")},
-        status=429,
-    )
 
 
 @require_safe
@@ -72,6 +60,19 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "servicedesk/public/catalogue.html",
         {"groups": [(label, items) for label, items in groups if items], "query": query},
     )
+
+
+@login_required
+@require_safe
+def my_requests(request: HttpRequest) -> HttpResponse:
+    """The requests the signed-in person filed while signed in, newest first, each with its
+    status and its status page."""
+    mine = (
+        ServiceRequest.objects.filter(account=request.user)
+        .select_related("service", "merged_into")
+        .order_by("-submitted_at")
+    )
+    return render(request, "servicedesk/public/mine.html", {"requests": mine})
 
 
 def _villages() -> list[tuple[str, list[Region]]]:
@@ -113,8 +114,8 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     posted: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        if _limited(request, "web_submit", "public_write"):
-            return _too_many(request)
+        if limited(request, "web_submit", "public_write"):
+            return too_many_requests(request)
         posted = request.POST
         new, errors = _new_request(request, service)
         if errors:
@@ -227,15 +228,15 @@ def status(request: HttpRequest, secret: str) -> HttpResponse:
     """The citizen's status page: where the request stands, its public timeline, and once it is
     resolved the buttons to confirm, reopen or rate the service. Reached only by the secret
     link; the page is never cached and asks search engines not to index it."""
-    if _limited(request, "status_read", "public_read"):
-        return _too_many(request)
+    if limited(request, "status_read", "public_read"):
+        return too_many_requests(request)
     filed = intake.find_by_secret(secret)
     if filed is None:
         raise Http404
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        if _limited(request, "status_write", "public_write"):
-            return _too_many(request)
+        if limited(request, "status_write", "public_write"):
+            return too_many_requests(request)
         action = request.POST.get("action")
         try:
             if action == "confirm":

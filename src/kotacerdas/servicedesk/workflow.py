@@ -265,6 +265,7 @@ def close(
     """The request is finished: the citizen confirmed (``actor`` None, through the status link),
     staff closed it, or it closed by itself after ``AUTO_CLOSE_DAYS``."""
     if actor is not None:
+        _check_works_on(actor, request)
         with acting_as(actor):
             return _close(request, actor, at)
     return _close(request, None, at)

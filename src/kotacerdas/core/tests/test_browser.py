@@ -15,7 +15,7 @@ def officer(dinsos_officer):
 def test_officer_signs_in_on_a_phone_and_sees_the_staff_home(officer, phone, live_server):
     page = phone()
     page.goto(f"{live_server.url}/")
-    page.get_by_role("link", name="Masuk staf").click()
+    page.get_by_role("link", name="Masuk", exact=True).click()
     page.get_by_label("Nama pengguna").fill(officer.username)
     page.get_by_label("Kata sandi").fill(PASSWORD)
     page.get_by_role("button", name="Masuk").click()

@@ -132,3 +132,50 @@ def test_the_form_speaks_both_languages(citizen, road_service, kediri, language)
     citizen.cookies["django_language"] = language
     page = citizen.get(submit_url(road_service)).content.decode()
     assert ("Kirim" if language == "id" else "Send") in page
+
+
+def test_a_citizen_with_an_account_sees_their_own_requests(
+    client, road_service, kediri, file_request
+):
+    # Given a citizen who creates an account from the catalogue's link
+    signup = client.post(
+        "/daftar/",
+        {
+            "username": "warga-bandar",
+            "email": "",
+            "password1": "kediri-cerdas-2026!",
+            "password2": "kediri-cerdas-2026!",
+            "next": "/layanan/saya/",
+        },
+    )
+    assert signup.status_code == 302 and signup["Location"] == "/layanan/saya/"
+    # When they file a request while signed in, and someone else files another
+    client.post(submit_url(road_service), FORM)
+    other = file_request(road_service)
+    # Then their page lists their request only, linked to its status page
+    page = client.get("/layanan/saya/").content.decode()
+    mine = ServiceRequest.objects.get(account__username="warga-bandar")
+    assert f"/layanan/status/{mine.access_secret}/" in page
+    assert other.number not in page
+    # And the account has no role: the staff area stays closed
+    assert client.get("/staf/").status_code == 403
+    assert client.get("/akun/masuk/")["Location"] == "/akun/"
+
+
+def test_my_requests_needs_a_sign_in(citizen):
+    assert citizen.get("/layanan/saya/")["Location"].startswith("/masuk/")
+
+
+def test_sign_up_refuses_a_weak_password_and_an_outside_next(client, kediri):
+    weak = client.post("/daftar/", {"username": "w", "password1": "12345", "password2": "12345"})
+    assert weak.status_code == 400
+    made = client.post(
+        "/daftar/",
+        {
+            "username": "warga2",
+            "password1": "kediri-cerdas-2026!",
+            "password2": "kediri-cerdas-2026!",
+            "next": "https://evil.example/",
+        },
+    )
+    assert made["Location"] == "/akun/"

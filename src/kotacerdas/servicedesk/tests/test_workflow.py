@@ -173,3 +173,13 @@ def test_a_resolved_request_closes_itself_after_the_set_days(filed, desk_officer
     assert workflow.close_resolved(at=MONDAY_9AM + dt.timedelta(days=days, hours=2)) == 1
     filed.refresh_from_db()
     assert filed.status == Status.CLOSED
+
+
+def test_staff_closing_is_for_the_desk_or_the_opd_on_it(filed, desk_officer, dinsos_officer):
+    workflow.assign(desk_officer, filed)
+    workflow.resolve(desk_officer, filed, "Sudah")
+    with pytest.raises(PermissionDenied):
+        workflow.close(filed, actor=dinsos_officer)
+    workflow.close(filed, actor=desk_officer)
+    filed.refresh_from_db()
+    assert filed.status == Status.CLOSED
