@@ -48,12 +48,24 @@ def _in_ring(x: float, y: float, ring: Ring) -> bool:
     return inside
 
 
+@cache
+def _box(code: str) -> tuple[float, float, float, float]:
+    """The region's bounding box (west, south, east, north): most points are ruled out by it
+    before any polygon is walked."""
+    points = [p for polygon in boundaries()[code][2] for p in polygon[0]]
+    xs, ys = [x for x, _y in points], [y for _x, y in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
 def contains(code: str, longitude: float | Decimal, latitude: float | Decimal) -> bool | None:
     """Whether the point lies in region ``code``; None when the file has no boundary for it."""
     region = boundaries().get(code)
     if region is None:
         return None
     x, y = float(longitude), float(latitude)
+    west, south, east, north = _box(code)
+    if not (west <= x <= east and south <= y <= north):
+        return False
     return any(
         _in_ring(x, y, polygon[0]) and not any(_in_ring(x, y, hole) for hole in polygon[1:])
         for polygon in region[2]

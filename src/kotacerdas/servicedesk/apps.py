@@ -12,7 +12,9 @@ class ServicedeskConfig(AppConfig):
 
     def ready(self) -> None:
         from kotacerdas.evaluation import survey
-        from kotacerdas.servicedesk import audit, feeds  # noqa: F401 - registers the models
+
+        # audit registers the models; open311 connects the public record's cache to saves.
+        from kotacerdas.servicedesk import audit, feeds, open311  # noqa: F401
 
         # The impact survey asks whether a respondent used a pillar's services: say it.
         if feeds.used_pillar_services not in survey.USAGE_LOOKUPS:

@@ -217,7 +217,8 @@ def check_request(new: NewRequest) -> tuple[dict[str, Any], dict[str, str]]:
         errors["first_name"] = _("At most 100 characters.")
 
     answers: dict[str, Any] = {}
-    for attribute in service.attributes.all():
+    questions = list(service.attributes.all())
+    for attribute in questions:
         value = new.attributes.get(attribute.code)
         if isinstance(value, list):
             value = [v for v in value if str(v).strip()]
@@ -231,7 +232,7 @@ def check_request(new: NewRequest) -> tuple[dict[str, Any], dict[str, str]]:
             errors[f"attribute[{attribute.code}]"] = problem
         else:
             answers[attribute.code] = stored
-    unknown = set(new.attributes) - {a.code for a in service.attributes.all()}
+    unknown = set(new.attributes) - {a.code for a in questions}
     for code in sorted(unknown):
         errors[f"attribute[{code}]"] = _("This service asks no such question.")
     cleaned["attributes"] = answers
@@ -345,7 +346,8 @@ def _create(
         due_at=sla.deadline(new.service, at),
     )
     request.number = f"PCT-{timezone.localtime(at).year}-{request.pk:06d}"
-    request.save(update_fields=["number"])
+    # A queryset update: the number is derived, not a change worth an audit entry of its own.
+    ServiceRequest.objects.filter(pk=request.pk).update(number=request.number)
     RequestEvent.objects.create(
         request=request,
         kind=EventKind.STATUS,
@@ -362,8 +364,9 @@ def _create(
     notify.send_after_commit(
         citizen_messages(
             request,
-            _("Your request %(number)s has been received") % {"number": request.number},
-            _(
+            with_duplicates=False,  # nothing is merged into a request filed this instant
+            subject=_("Your request %(number)s has been received") % {"number": request.number},
+            body=_(
                 "Thank you. Your request has tracking number %(number)s and is due by "
                 "%(due)s. Follow it here:"
             )

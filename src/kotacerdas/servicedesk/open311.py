@@ -18,8 +18,10 @@ submission over a bad connection gets the first request back instead of filing a
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,7 +30,9 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation, ValidationError
+from django.db import transaction
 from django.db.models import (
     Case,
     Exists,
@@ -41,6 +45,8 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone, translation
@@ -108,6 +114,7 @@ class Answer:
     item: str = ""
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
+    body: str | None = None  # already written (a cached list)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -134,7 +141,7 @@ def _xml_fill(element: ET.Element, value: Any) -> None:
         element.text = _xml_text(value)
 
 
-def _render(fmt: str, answer: Answer) -> HttpResponse:
+def _body(fmt: str, answer: Answer) -> str:
     if fmt == "xml":
         root = ET.Element(answer.root)
         if isinstance(answer.data, list):
@@ -142,9 +149,12 @@ def _render(fmt: str, answer: Answer) -> HttpResponse:
                 _xml_fill(ET.SubElement(root, answer.item), record)
         else:
             _xml_fill(root, answer.data)
-        body = XML_DECLARATION + ET.tostring(root, encoding="unicode")
-    else:
-        body = json.dumps(answer.data, ensure_ascii=False)
+        return XML_DECLARATION + ET.tostring(root, encoding="unicode")
+    return json.dumps(answer.data, ensure_ascii=False)
+
+
+def _render(fmt: str, answer: Answer) -> HttpResponse:
+    body = answer.body if answer.body is not None else _body(fmt, answer)
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt], status=answer.status)
     for name, value in answer.headers.items():
         response[name] = value
@@ -232,6 +242,7 @@ def endpoint(*methods: str) -> Callable:
                         )
                     _check_rate(request)
                     _check_jurisdiction(request)
+                    request.open311_format = fmt
                     answer = handler(request, **kwargs)
                 except (SuspiciousOperation, MultiPartParserError):
                     # An oversized or malformed body (Django refuses it when POST is read).
@@ -410,7 +421,7 @@ def _file_request(request: HttpRequest) -> Answer:
     if not code:
         raise Open311Error(400, _field_error("service_code", _("not provided")))
     # Inactive services are found too: intake says they no longer take requests.
-    service = Service.objects.filter(code=code).first()
+    service = Service.objects.filter(code=code).select_related("opd").first()
     if service is None:
         raise Open311Error(400, _field_error("service_code", _("not found")))
 
@@ -594,11 +605,61 @@ def _status_filter(request: HttpRequest) -> Q | None:
     return Q(merged_into__isnull=True, status__in=statuses) | Q(merged_into__status__in=statuses)
 
 
+# ---------------------------------------------------------------------------------------------
+# The public record's cache
+#
+# Civic apps poll the same few lists again and again; building a 200-row page in Python costs
+# about ten times what serving it from the cache does. A page is cached under the record's
+# version, which every save of a request, a timeline event or a service changes, so a cached
+# page is never older than the record (and at most LIST_CACHE_SECONDS old for the sliding
+# 90-day window).
+
+LIST_CACHE_SECONDS = 30
+RECORD_VERSION_KEY = "open311:record-version"
+
+
+def record_version() -> int:
+    version = cache.get(RECORD_VERSION_KEY)
+    if version is None:
+        version = time.time_ns()
+        cache.add(RECORD_VERSION_KEY, version, None)
+    return version
+
+
+@receiver([post_save, post_delete], sender=ServiceRequest)
+@receiver([post_save, post_delete], sender=RequestEvent)
+@receiver([post_save, post_delete], sender=Service)
+def _record_changed(**kwargs: Any) -> None:
+    # After the commit: a list built before it must not be cached under the new version.
+    transaction.on_commit(_bump_record_version)
+
+
+def _bump_record_version() -> None:
+    cache.set(RECORD_VERSION_KEY, time.time_ns(), None)
+
+
 def _list_requests(request: HttpRequest) -> Answer:
-    """GET requests.json: the newest requests first. ``service_request_id`` (comma-separated
-    tracking numbers) picks requests and overrides the other filters; else ``service_code``,
-    ``status``, ``start_date`` and ``end_date`` filter, within the last 90 days unless dates
-    are given."""
+    """GET requests.json: the newest requests first, from the cache when the record has not
+    changed since the same list was built."""
+    fmt = request.open311_format
+    query = sorted((k, v) for k, values in request.GET.lists() for v in values)
+    key = (
+        "open311:list:"
+        + hashlib.sha256(
+            f"{record_version()}|{fmt}|{translation.get_language()}|{query}".encode()
+        ).hexdigest()
+    )
+    body = cache.get(key)
+    if body is None:
+        body = _body(fmt, _build_list(request))
+        cache.set(key, body, LIST_CACHE_SECONDS)
+    return Answer([], root="service_requests", item="request", body=body)
+
+
+def _build_list(request: HttpRequest) -> Answer:
+    """The list itself. ``service_request_id`` (comma-separated tracking numbers) picks
+    requests and overrides the other filters; else ``service_code``, ``status``,
+    ``start_date`` and ``end_date`` filter, within the last 90 days unless dates are given."""
     limit = _limit_param(request)
     rows = _public_requests()
     numbers = _list_parameter(request, "service_request_id")

@@ -43,10 +43,12 @@ def status_link(request: ServiceRequest) -> str:
     return settings.KOTACERDAS_PUBLIC_URL + path
 
 
-def citizen_messages(request: ServiceRequest, subject: str, body: str) -> list[notify.Message]:
+def citizen_messages(
+    request: ServiceRequest, subject: str, body: str, with_duplicates: bool = True
+) -> list[notify.Message]:
     """One message to the citizen behind ``request`` and to each reporter of a request merged
     into it, each with their own status link."""
-    reporters = [request, *request.duplicates.all()] if request.pk else [request]
+    reporters = [request, *request.duplicates.all()] if with_duplicates else [request]
     return [
         notify.Message(
             subject=subject,
