@@ -18,6 +18,7 @@ from kotacerdas.core.reference_data import load_pillars, load_regions
 pytest_plugins = [
     "kotacerdas.masterplan.tests.fixtures",
     "kotacerdas.servicedesk.tests.fixtures",
+    "kotacerdas.opendata.tests.fixtures",
 ]
 
 

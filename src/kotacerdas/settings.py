@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "kotacerdas.masterplan",
     "kotacerdas.evaluation",
     "kotacerdas.servicedesk",
+    "kotacerdas.opendata",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +183,14 @@ SERVICEDESK = {
     "CHANNELS": conf.env_list(
         "KOTACERDAS_NOTIFICATION_CHANNELS", ["kotacerdas.servicedesk.notify.LogChannel"]
     ),
+}
+
+# Satu Data (docs/opendata.md).
+OPENDATA = {
+    # The OPD whose officers are the data steward (walidata), with the administrators.
+    "STEWARD_OPD": conf.env_str("KOTACERDAS_STEWARD_OPD", "diskominfo"),
+    # The largest data file an OPD may upload.
+    "MAX_UPLOAD_BYTES": conf.env_int("KOTACERDAS_MAX_DATA_FILE_BYTES", 200 * 1024 * 1024),
 }
 
 # Request bodies over this size are refused (413) before any view reads them.

@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from kotacerdas.api import api
 from kotacerdas.core import views as core_views
+from kotacerdas.opendata import ckan
 
 urlpatterns = [
     path("", include("kotacerdas.core.urls")),
@@ -13,6 +14,11 @@ urlpatterns = [
     path("staf/layanan/", include("kotacerdas.servicedesk.urls")),
     path("layanan/", include("kotacerdas.servicedesk.urls_public")),
     path("open311/v2/", include("kotacerdas.servicedesk.urls_open311")),
+    path("staf/data/", include("kotacerdas.opendata.urls")),
+    path("data/", include("kotacerdas.opendata.urls_portal")),
+    path("api/3/action/", include("kotacerdas.opendata.urls_ckan")),
+    # ckanapi and some harvesters call the unversioned path.
+    re_path(r"^api/action/(?P<name>[^/]+)/?$", ckan.action_view),
     path("masuk/", auth_views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -91,6 +91,7 @@ MODULES = (
             _("Indicators per kecamatan and kelurahan"),
             _("CKAN API for national harvesting"),
         ),
+        url_name="opendata:catalogue",
     ),
     Module(
         "eksekutif",

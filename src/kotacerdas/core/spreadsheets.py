@@ -13,6 +13,8 @@ from typing import Any
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# A longer cell in an uploaded CSV is almost always a quote left open that swallowed the rest.
+MAX_CELL_CHARACTERS = 131_072
 
 
 def neutralise(value: Any) -> Any:
@@ -62,4 +64,8 @@ def csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
             return
         except csv.Error as exc:
             raise UnreadableRow(number, str(exc)) from None
+        # The csv module's own limit is process-wide and other libraries raise it (frictionless
+        # does, on import), so the limit that makes an unclosed quote an error is checked here.
+        if any(len(cell) > MAX_CELL_CHARACTERS for cell in cells):
+            raise UnreadableRow(number, f"a cell is longer than {MAX_CELL_CHARACTERS} characters")
         yield number, cells

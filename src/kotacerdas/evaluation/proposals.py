@@ -4,8 +4,8 @@ becomes the answer's justification, its records become evidence, and where the i
 yes/no, the score) or answers otherwise.
 
 Which item is backed by which fact is the table ``PROPOSERS`` below; the facts come from the
-masterplan module's public functions (``masterplan.facts``) and the service desk's
-(``servicedesk.feeds``).
+masterplan module's public functions (``masterplan.facts``), the service desk's
+(``servicedesk.feeds``) and Satu Data's indicator store (``opendata.indicators``).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from kotacerdas.evaluation import cycle
 from kotacerdas.evaluation.models import Answer, Evaluation
 from kotacerdas.masterplan import facts
 from kotacerdas.masterplan.choices import ActionArea, Body
+from kotacerdas.opendata import indicators as opendata
 from kotacerdas.servicedesk import feeds as servicedesk
 
 YES, NO = Decimal("4.00"), Decimal("1.00")
@@ -86,6 +87,10 @@ PROPOSERS: dict[str, Callable[[int], tuple[facts.Fact, Decimal | None]]] = {
     # "Benefits of the innovation felt by citizens": PECUT's requests, service times and IKM.
     "Q.03": lambda year: (servicedesk.performance_fact(year), None),
 }
+# Outcome items answered by a figure: the indicator Satu Data keeps for the item.
+INDICATOR_ITEMS = ("C.10.1", "C.10.2", "C.12.1", "C.12.2", "C.13.1", "C.13.2", "C.13.3", "C.15.2")
+for _item in INDICATOR_ITEMS:
+    PROPOSERS[_item] = lambda year, item=_item: (opendata.evaluation_fact(item, year), None)
 
 
 def proposal_for(answer: Answer) -> Proposal | None:
