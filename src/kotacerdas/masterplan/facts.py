@@ -149,3 +149,24 @@ def legal_basis(year: int) -> Fact:
         1,
         [Record("masterplan", str(plan.pk), str(plan), reverse("masterplan:overview"))],
     )
+
+
+def budget_table() -> list[dict[str, object]]:
+    """Every programme's budget line as a row (programme code and name, owner OPD code, year,
+    source, planned and realised rupiah), oldest year first: what Satu Data publishes as the
+    smart city programme budget dataset."""
+    rows = Budget.objects.select_related("programme__owner").order_by(
+        "year", "programme__code", "source"
+    )
+    return [
+        {
+            "kode_program": budget.programme.code,
+            "nama_program": budget.programme.name,
+            "opd": budget.programme.owner.code,
+            "tahun": budget.year,
+            "sumber": budget.source,
+            "rencana_rp": budget.planned,
+            "realisasi_rp": budget.realised,
+        }
+        for budget in rows
+    ]

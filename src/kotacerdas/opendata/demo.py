@@ -7,6 +7,7 @@ deployment would:
 - the smart city index history of Kota Kediri (the published indices);
 - welfare indicators of Kota Kediri and its kecamatan by year, mapped to the indicator store
   (invented values shaped like BPS publications; marked as demo data);
+- the budgets of the smart city programmes, from the masterplan module's records;
 - a limited dataset, which the public never sees.
 """
 
@@ -24,6 +25,7 @@ from django.db.models import Q
 from kotacerdas.core.choices import Role
 from kotacerdas.core.models import Opd, Pillar, Region, User
 from kotacerdas.core.reference_data import REFERENCE_DIR
+from kotacerdas.masterplan.facts import budget_table
 from kotacerdas.opendata import indicators, publishing
 from kotacerdas.opendata.choices import Classification, Frequency, Granularity
 from kotacerdas.opendata.models import Dataset, Indicator
@@ -64,6 +66,18 @@ WELFARE_MAPPINGS = {
     "stunting": "stunting_persen",
     "air-minum-layak": "air_minum_layak_persen",
     "sanitasi-layak": "sanitasi_layak_persen",
+}
+BUDGET_SCHEMA = {
+    "fields": [
+        {"name": "kode_program", "type": "string", "constraints": {"required": True}},
+        {"name": "nama_program", "type": "string"},
+        {"name": "opd", "type": "string"},
+        {"name": "tahun", "type": "integer"},
+        {"name": "sumber", "type": "string", "constraints": {"enum": ["apbd", "non_apbd"]}},
+        {"name": "rencana_rp", "type": "integer", "constraints": {"minimum": 0}},
+        {"name": "realisasi_rp", "type": "integer", "constraints": {"minimum": 0}},
+    ],
+    "primaryKey": ["kode_program", "tahun", "sumber"],
 }
 PUBLISHED_INDEX = [(2020, "2.87"), (2021, "3.06"), (2022, "3.31"), (2023, "3.197")]
 
@@ -216,6 +230,28 @@ def _load(region: Region, opds: dict[str, Opd], steward: User) -> None:
         if indicator is not None:
             indicators.declare_mapping(steward, welfare, indicator, "kode_wilayah", "tahun", column)
     _publish(steward, welfare, "kesejahteraan.csv", _csv([header, *rows]), "Demo 2019-2024")
+
+    budgets = budget_table()
+    if budgets:
+        budget = _dataset(
+            steward,
+            slug="anggaran-program-kota-cerdas",
+            title="Anggaran program kota cerdas Kota Kediri",
+            description="Rencana dan realisasi anggaran (APBD dan non-APBD) program masterplan "
+            "smart city per tahun, dari modul masterplan.",
+            producer=opds["bappeda"],
+            topic="Kota cerdas",
+            pillar=pillars["governance"],
+            frequency=Frequency.QUARTERLY,
+            coverage=region,
+            granularity=Granularity.CITY,
+            unit="rupiah",
+            table_schema=BUDGET_SCHEMA,
+            tags=["anggaran", "smart city"],
+        )
+        header = [field["name"] for field in BUDGET_SCHEMA["fields"]]
+        rows = [[row[name] if row[name] is not None else "" for name in header] for row in budgets]
+        _publish(steward, budget, "anggaran.csv", _csv([header, *rows]), "Dari masterplan")
 
     internal = _dataset(
         steward,

@@ -89,3 +89,23 @@ def test_kpi_period_must_be_a_quarter_or_the_year(administrator, kpi):
     with pytest.raises(ValidationError) as refused:
         domain.record_kpi_actual(administrator, kpi, 2026, "Q5", "1")
     assert "period" in refused.value.message_dict
+
+
+def test_the_budget_table_lists_every_budget_line_for_satu_data(programme):
+    from kotacerdas.masterplan.facts import budget_table
+    from kotacerdas.masterplan.models import Budget
+
+    Budget.objects.create(
+        programme=programme, year=2025, source="non_apbd", planned=5_000, realised=4_000
+    )
+    rows = budget_table()
+    assert [(r["tahun"], r["sumber"]) for r in rows] == [(2025, "non_apbd"), (2026, "apbd")]
+    assert rows[0] == {
+        "kode_program": "kartu-sahabat",
+        "nama_program": "Kartu Sahabat",
+        "opd": "dinsos",
+        "tahun": 2025,
+        "sumber": "non_apbd",
+        "rencana_rp": 5_000,
+        "realisasi_rp": 4_000,
+    }
