@@ -57,7 +57,9 @@ class WorkingCalendar:
         zone = local_zone()
         local = moment.astimezone(zone)
         day = local.date()
-        if self.is_working_day(day) and local.time() < CLOSES:
+        # Closing time itself still belongs to the day (with nothing left of it), so that a
+        # deadline falling at 16:00 stays there when nothing more is added.
+        if self.is_working_day(day) and local.time() <= CLOSES:
             return max(local, dt.datetime.combine(day, OPENS, zone))
         return dt.datetime.combine(self._next_working_day(day), OPENS, zone)
 

@@ -106,3 +106,12 @@ def test_adding_working_time_then_measuring_it_gives_it_back(start, amount):
 def test_adding_in_two_steps_equals_adding_at_once(start, first, second):
     calendar = WorkingCalendar(OFF)
     assert calendar.add(calendar.add(start, first), second) == calendar.add(start, first + second)
+
+
+def test_closing_time_is_the_end_of_the_day_not_the_next_morning():
+    # Found by hypothesis: a deadline at 16:00 must not move to 08:00 the next day when
+    # nothing more is added, and an hour more lands at 09:00 the next working day.
+    closing = at("2026-10-21", 16)
+    assert PLAIN.add(closing, dt.timedelta(0)) == closing
+    assert PLAIN.add(closing, HOURS) == at("2026-10-22", 9)
+    assert PLAIN.between(closing, at("2026-10-22", 8)) == dt.timedelta(0)
