@@ -31,7 +31,7 @@ from kotacerdas.core.choices import RegionLevel
 from kotacerdas.core.models import Opd, Region, User
 from kotacerdas.core.personal import contact_key, normalise_contact
 from kotacerdas.servicedesk import notify, sla
-from kotacerdas.servicedesk.choices import AttributeType, Channel, EventKind, Status
+from kotacerdas.servicedesk.choices import AttributeType, Category, Channel, EventKind, Status
 from kotacerdas.servicedesk.models import (
     ClientKey,
     RequestEvent,
@@ -335,7 +335,9 @@ def _create(
         phone=new.phone.strip(),
         email=new.email.strip(),
         contact_key=contact_key(contact) if contact else "",
-        anonymous=new.anonymous,
+        # Only a complaint hides its author from the OPD: a service application is the
+        # applicant's own business and the OPD must know whose it is.
+        anonymous=new.anonymous and new.service.category == Category.COMPLAINT,
         account=new.account,
         channel=new.channel,
         client_key=new.client_key,

@@ -201,7 +201,7 @@ def _new_request(
         last_name=post.get("last_name", ""),
         phone=post.get("phone", ""),
         email=post.get("email", ""),
-        anonymous=bool(post.get("anonymous")) and service.category == Category.COMPLAINT,
+        anonymous=bool(post.get("anonymous")),
         attributes=attributes,
         photos=[f for f in request.FILES.getlist("photos") if f.size],
         channel="web",

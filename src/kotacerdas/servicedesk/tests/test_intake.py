@@ -177,3 +177,10 @@ def test_an_inactive_service_takes_no_requests(road_service, kediri):
         )
     )
     assert "service_code" in found
+
+
+def test_only_a_complaint_can_hide_its_author_from_the_opd(
+    road_service, info_service, file_request
+):
+    assert file_request(road_service, anonymous=True).anonymous
+    assert not file_request(info_service, anonymous=True).anonymous
