@@ -630,8 +630,12 @@ def record_version() -> int:
 @receiver([post_save, post_delete], sender=RequestEvent)
 @receiver([post_save, post_delete], sender=Service)
 def _record_changed(**kwargs: Any) -> None:
-    # After the commit: a list built before it must not be cached under the new version.
-    transaction.on_commit(_bump_record_version)
+    # After the commit: a list built before it must not be cached under the new version. Once
+    # per transaction: filing a request saves three rows, and each cache write costs the file
+    # cache a directory listing.
+    pending = transaction.get_connection().run_on_commit
+    if not any(callback is _bump_record_version for _sids, callback, _robust in pending):
+        transaction.on_commit(_bump_record_version)
 
 
 def _bump_record_version() -> None:
