@@ -35,58 +35,34 @@ import os
 import random
 import re
 import secrets
-import shutil
-import socket
-import statistics
-import subprocess
-import sys
-import tempfile
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-BENCH_DIR = Path(__file__).resolve().parent
-HELPERS = BENCH_DIR / "servicedesk"
-LUA = HELPERS / "open311.lua"
-DB_NAME = "kotacerdas_bench"
-SERVER_URL = "postgres://postgres@127.0.0.1:5432"
-DATABASE_URL = f"{SERVER_URL}/{DB_NAME}"
-DATA_DIR = tempfile.mkdtemp(prefix="kc-bench-open311-")
+import webload
 
-os.environ.update(
+DATA_DIR = webload.setup(
+    "kc-bench-open311-",
     {
-        "DATABASE_URL": DATABASE_URL,
-        "KOTACERDAS_DATA_DIR": DATA_DIR,
-        "DEBUG": "0",
         # One address sends all the load: the per-address limits would refuse nearly all of it.
         "KOTACERDAS_PUBLIC_READS_PER_MINUTE": "0",
         "KOTACERDAS_PUBLIC_WRITES_PER_HOUR": "0",
-        "LOG_LEVEL": "WARNING",  # for this process only: the server gets the default
-    }
+    },
 )
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kotacerdas.settings")
-sys.path.insert(0, str(BENCH_DIR.parent / "src"))
-
-import django  # noqa: E402
-import psycopg  # noqa: E402
-
-django.setup()
+LUA = webload.BENCH_DIR / "servicedesk" / "open311.lua"
 
 from django.contrib.auth.hashers import make_password  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.core.management.color import no_style  # noqa: E402
-from django.db import IntegrityError, connection, models, transaction  # noqa: E402
+from django.db import IntegrityError, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from kotacerdas.core import geo  # noqa: E402
 from kotacerdas.core.choices import OpdKind, RegionLevel  # noqa: E402
 from kotacerdas.core.models import Opd, Pillar, Region, User  # noqa: E402
-from kotacerdas.core.personal import EncryptedTextField, contact_key, encrypt  # noqa: E402
-from kotacerdas.core.reference_data import load_pillars, load_regions  # noqa: E402
+from kotacerdas.core.personal import contact_key  # noqa: E402
+from kotacerdas.core.reference_data import load_pillars  # noqa: E402
 from kotacerdas.servicedesk import keys, sla  # noqa: E402
 from kotacerdas.servicedesk.choices import (  # noqa: E402
     AttributeType,
@@ -106,9 +82,6 @@ from kotacerdas.servicedesk.models import (  # noqa: E402
 
 CITY = "35.71"
 YEARS = 2
-WRK_THREADS = 2
-WRK_CONNECTIONS = 20
-GUNICORN_WORKERS = 3
 GET_P95_TARGET_MS = 50.0
 POST_TARGET_RPS = 150.0
 GET_SHARE_TARGET = 0.5
@@ -556,35 +529,6 @@ def work_through(
     return resolved
 
 
-def copy_rows(model: type[models.Model], rows: list[dict], with_pk: bool) -> None:
-    """Write ``rows`` (attname -> Python value) into ``model``'s table with COPY. Missing fields
-    take their model default; encrypted fields are encrypted and JSON written as text, as the
-    ORM would."""
-    fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    table = connection.ops.quote_name(model._meta.db_table)
-    convert = []
-    for f in fields:
-        if isinstance(f, EncryptedTextField):
-            convert.append(lambda v: encrypt(v) if v else v)
-        elif isinstance(f, models.JSONField):
-            convert.append(lambda v: json.dumps(v, ensure_ascii=False))
-        else:
-            convert.append(None)
-    defaults = {f.attname: f.get_default() for f in fields}
-    connection.ensure_connection()
-    with (
-        connection.connection.cursor() as cursor,
-        cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            values = []
-            for f, fn in zip(fields, convert, strict=True):
-                value = row[f.attname] if f.attname in row else defaults[f.attname]
-                values.append(fn(value) if fn and value is not None else value)
-            copy.write_row(values)
-
-
 def seed_requests(n: int, desk: User, client_key_id: int, rng: random.Random) -> tuple[int, int]:
     now = timezone.now()
     zone = sla.local_zone()
@@ -691,17 +635,9 @@ def seed_requests(n: int, desk: User, client_key_id: int, rng: random.Random) ->
         requests.append(row)
         events.extend(line.events)
 
-    copy_rows(ServiceRequest, requests, with_pk=True)
-    copy_rows(RequestEvent, events, with_pk=False)
-    with connection.cursor() as cursor:
-        # The sequences past the ids COPY wrote, as `manage.py sqlsequencereset` would.
-        for statement in connection.ops.sequence_reset_sql(
-            no_style(), [ServiceRequest, RequestEvent]
-        ):
-            cursor.execute(statement)
-        # What autovacuum would have done long since on a live database.
-        for model in (ServiceRequest, RequestEvent):
-            cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
+    webload.copy_rows(ServiceRequest, requests, with_pk=True)
+    webload.copy_rows(RequestEvent, events, with_pk=False)
+    webload.settle(ServiceRequest, RequestEvent)
     return len(requests), len(events)
 
 
@@ -709,151 +645,12 @@ def seed_requests(n: int, desk: User, client_key_id: int, rng: random.Random) ->
 # Serving and loading
 
 
-# Held for the whole run: a second run started meanwhile would drop this one's database.
-RUN_LOCK = 3_571_311
-
-
-def hold_run_lock() -> psycopg.Connection:
-    lock = psycopg.connect(f"{SERVER_URL}/postgres", autocommit=True)
-    if not lock.execute("SELECT pg_try_advisory_lock(%s)", [RUN_LOCK]).fetchone()[0]:
-        lock.close()
-        raise SystemExit(f"another run of this benchmark is using {DB_NAME}: wait for it to end")
-    return lock
-
-
-def recreate_database() -> None:
-    if DB_NAME != "kotacerdas_bench":  # never drop anything but the bench's own database
-        raise SystemExit(f"refusing to recreate {DB_NAME}")
-    with psycopg.connect(f"{SERVER_URL}/postgres", autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {DB_NAME}")
-
-
-def drop_database() -> None:
-    connection.close()
-    with psycopg.connect(f"{SERVER_URL}/postgres", autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(port: int, log_path: Path) -> subprocess.Popen:
-    """gunicorn as ``kotacerdas serve`` runs it (3 sync workers, timeout 60, access log), with
-    the bench URL configuration on the path."""
-    env = dict(os.environ)
-    env["DJANGO_SETTINGS_MODULE"] = "open311_bench_settings"
-    env.pop("LOG_LEVEL", None)  # the server logs as production does (INFO)
-    env["PYTHONPATH"] = os.pathsep.join(
-        filter(None, [str(HELPERS), str(BENCH_DIR.parent / "src"), env.get("PYTHONPATH")])
-    )
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    log = log_path.open("w")
-    server = subprocess.Popen(
-        [
-            str(gunicorn),
-            "kotacerdas.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(GUNICORN_WORKERS),
-            "--worker-class",
-            "sync",
-            "--timeout",
-            "60",
-            "--access-logfile",
-            "-",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited early; see {log_path}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
-                if answer.status == 200:
-                    return server
-        except urllib.error.HTTPError as error:
-            stop_server(server)
-            raise SystemExit(f"gunicorn answered /healthz with {error.code}") from None
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.3)
-    server.terminate()
-    raise SystemExit(f"gunicorn did not answer within 60 s; see {log_path}")
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    server.terminate()
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-
-
-@dataclass
-class Result:
-    rps: float
-    completed: int
-    non_2xx: int
-    socket_errors: int
-    percentiles: dict[int, float]  # percentile -> milliseconds
-
-
-UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
-
-
-def run_wrk(base: str, duration: int, args: list[str]) -> Result:
-    command = [
-        "wrk",
-        f"-t{WRK_THREADS}",
-        f"-c{WRK_CONNECTIONS}",
-        f"-d{duration}s",
-        "--latency",
-        "-s",
-        str(LUA),
-        base,
-        "--",
-        *args,
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
-    out = done.stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    # wrk's --latency table (50/75/90/99) and the Lua done() hook's figures, in microseconds.
-    table = {
-        int(p): float(v) * UNITS[unit]
-        for p, v, unit in re.findall(r"^\s+(50|75|90|99)%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M)
-    }
-    hook = {int(p): int(us) / 1000 for p, us in re.findall(r"^PCT (\d+) (\d+)$", out, re.M)}
-    percentiles = {**hook, **table}
-    if 95 not in percentiles or 50 not in percentiles:
-        raise SystemExit(f"could not read wrk's output:\n{out}\n{done.stderr}")
-    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    sockets = re.search(
-        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
-    )
-    return Result(
-        rps=rps,
-        completed=int(re.search(r"^COMPLETED (\d+)$", out, re.M).group(1)),
-        non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
-        socket_errors=sum(int(n) for n in sockets.groups()) if sockets else 0,
-        percentiles=percentiles,
-    )
-
-
 def fetch(url: str, data: bytes | None = None) -> tuple[int, object]:
-    try:
-        # Always our own server: the URL is built from http://127.0.0.1:<port>.
-        with urllib.request.urlopen(url, data=data, timeout=30) as answer:  # noqa: S310
-            return answer.status, json.loads(answer.read())
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode(errors="replace")
+    """The status and the JSON answer, or the text of an error."""
+    status, body = webload.fetch(url, data)
+    if 200 <= status < 300:
+        return status, json.loads(body)
+    return status, body.decode(errors="replace")
 
 
 def get_paths(now: dt.datetime) -> list[str]:
@@ -905,60 +702,17 @@ def delete_posted(after_pk: int) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
-def median_result(results: list[Result]) -> dict:
-    return {
-        "rps": statistics.median(r.rps for r in results),
-        **{p: statistics.median(r.percentiles[p] for r in results) for p in (50, 95, 99)},
-    }
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--requests", type=int, default=100_000, help="requests to seed")
-    parser.add_argument("--duration", type=int, default=20, help="seconds per wrk run")
-    parser.add_argument("--runs", type=int, default=3, help="runs per scenario (median)")
-    parser.add_argument(
-        "--keep",
-        action="store_true",
-        help=f"keep the database {DB_NAME} and the data directory afterwards",
-    )
-    args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk is not installed")
+    args = webload.parse_args(__doc__, "--requests", default=100_000, help="requests to seed")
+    webload.require_wrk()
     check_lua_points()
-    log_path = Path(DATA_DIR) / "gunicorn.log"
-    try:
-        lock = hold_run_lock()
-    except SystemExit:
-        shutil.rmtree(DATA_DIR, ignore_errors=True)
-        raise
-    try:
-        run(args, log_path)
-    except BaseException:
-        if log_path.exists():
-            print(f"last lines of {log_path}:", file=sys.stderr)
-            print("".join(log_path.read_text().splitlines(True)[-40:]), file=sys.stderr)
-        raise
-    finally:
-        if args.keep:
-            print(
-                f"kept: database {DATABASE_URL}, data directory {DATA_DIR} "
-                f"(KOTACERDAS_DATA_DIR, holds the key to the encrypted columns)"
-            )
-        else:
-            drop_database()
-            shutil.rmtree(DATA_DIR, ignore_errors=True)
-        lock.close()
+    webload.run_guarded(lambda log_path: run(args, log_path), data_dir=DATA_DIR, keep=args.keep)
 
 
 def run(args: argparse.Namespace, log_path: Path) -> None:
-    recreate_database()
+    webload.recreate_database()
     start = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
-    load_regions()
+    webload.migrate()
     load_pillars()
     sla.load_holidays()
     desk, api_key = create_catalogue()
@@ -971,14 +725,27 @@ def run(args: argparse.Namespace, log_path: Path) -> None:
     seeded_max = ServiceRequest.objects.order_by("-pk").values_list("pk", flat=True).first()
     open_count = ServiceRequest.objects.open().count()
     print(
-        f"database {DB_NAME}: setup {setup_s:.1f} s; seeded {seeded:,} requests "
+        f"database {webload.DB_NAME}: setup {setup_s:.1f} s; seeded {seeded:,} requests "
         f"({open_count:,} open) and {seeded_events:,} events in {seed_s:.1f} s"
     )
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = start_server(port, log_path)
-    try:
+    def check_post(_name: str, wrk_args: list[str], number: int) -> Callable[[webload.Result], str]:
+        """After a POST run: every answer filed a request; they are deleted again."""
+
+        def note(result: webload.Result) -> str:
+            if wrk_args[0] != "post":
+                return ""
+            filed = delete_posted(seeded_max)
+            if filed < result.completed:
+                raise SystemExit(
+                    f"POST run {number}: wrk saw {result.completed} answers but only "
+                    f"{filed} requests were filed"
+                )
+            return f"  ({filed:,} requests filed, deleted again)"
+
+        return note
+
+    with webload.serving(log_path) as base:
         paths = get_paths(timezone.now())
         # Check every scenario once, loudly, before loading it.
         status, body = fetch(base + "/bench/trivial")
@@ -1013,46 +780,24 @@ def run(args: argparse.Namespace, log_path: Path) -> None:
             (GET_NEW, ["miss", *paths]),
             ("POST requests.json", ["post", api_key]),
         ]
-        results: dict[str, list[Result]] = {name: [] for name, _ in scenarios}
-        for _name, wrk_args in scenarios:  # warm the workers, their connections and caches
-            run_wrk(base, 3, wrk_args)
-            delete_posted(seeded_max)
-        print(
-            f"wrk -t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{args.duration}s, "
-            f"gunicorn {GUNICORN_WORKERS} sync workers, {os.cpu_count()} CPUs, "
-            f"load average before: {os.getloadavg()[0]:.2f}"
+        results = webload.measure(
+            base,
+            LUA,
+            scenarios,
+            runs=args.runs,
+            duration=args.duration,
+            log_path=log_path,
+            prefer_hook=False,
+            name_width=28,
+            after_warming=lambda: delete_posted(seeded_max),
+            check=check_post,
         )
-        for run in range(1, args.runs + 1):
-            for name, wrk_args in scenarios:
-                result = run_wrk(base, args.duration, wrk_args)
-                if result.non_2xx or result.socket_errors:
-                    raise SystemExit(
-                        f"{name}, run {run}: {result.non_2xx} non-2xx responses, "
-                        f"{result.socket_errors} socket errors; see {log_path}"
-                    )
-                note = ""
-                if wrk_args[0] == "post":
-                    filed = delete_posted(seeded_max)
-                    if filed < result.completed:
-                        raise SystemExit(
-                            f"POST run {run}: wrk saw {result.completed} answers but only "
-                            f"{filed} requests were filed"
-                        )
-                    note = f"  ({filed:,} requests filed, deleted again)"
-                results[name].append(result)
-                p = result.percentiles
-                print(
-                    f"  run {run} {name:<28} {result.rps:>8.1f} req/s  p50 {p[50]:6.1f}  "
-                    f"p95 {p[95]:6.1f}  p99 {p[99]:6.1f} ms{note}"
-                )
         load_after = os.getloadavg()
-    finally:
-        stop_server(server)
 
-    trivial = median_result(results["trivial JSON view"])
-    get = median_result(results[GET_LISTS])
-    miss = median_result(results[GET_NEW])
-    post = median_result(results["POST requests.json"])
+    trivial = webload.median_result(results["trivial JSON view"])
+    get = webload.median_result(results[GET_LISTS])
+    miss = webload.median_result(results[GET_NEW])
+    post = webload.median_result(results["POST requests.json"])
     share = get["rps"] / trivial["rps"]
 
     def p95_verdict(m: dict) -> str:
@@ -1069,28 +814,20 @@ def run(args: argparse.Namespace, log_path: Path) -> None:
             "pass" if post["rps"] >= POST_TARGET_RPS else "FAIL",
         ),
     ]
-    print()
-    print(
+    webload.print_table(
         f"requests seeded: {seeded:,}  runs: {args.runs} x {args.duration} s  "
-        f"database: PostgreSQL  (medians)"
+        f"database: PostgreSQL  (medians)",
+        rows,
+        name_width=30,
+        target_width=16,
     )
-    print(
-        f"{'scenario':<30} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}  "
-        f"{'target':<16} result"
-    )
-    for name, m, target, verdict in rows:
-        print(
-            f"{name:<30} {m['rps']:>8.1f} {m[50]:>7.1f} {m[95]:>7.1f} {m[99]:>7.1f}  "
-            f"{target:<16} {verdict}"
-        )
     print(
         f"ratio GET/trivial throughput: {share:.2f}  (target >= {GET_SHARE_TARGET})  "
         f"{'pass' if share >= GET_SHARE_TARGET else 'FAIL'}"
     )
     print(f"ratio GET every URL new/trivial throughput: {miss['rps'] / trivial['rps']:.2f}")
     print(f"ratio POST/trivial throughput: {post['rps'] / trivial['rps']:.2f}")
-    # The machine is shared: the load average over the last 5 and 15 minutes says how much.
-    print(f"load average at the end: {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f}")
+    webload.print_load_average(load_after)
 
 
 if __name__ == "__main__":

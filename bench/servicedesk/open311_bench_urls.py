@@ -1,5 +1,6 @@
-"""URLs for ``bench/servicedesk_open311.py``: the platform's URLs plus ``/bench/trivial``, a JSON
-view that touches no database, the ceiling of the stack the Open311 figures are read against."""
+"""URLs for the load benchmarks (``bench/webload.py``): the platform's URLs plus
+``/bench/trivial``, a JSON view that touches no database, the ceiling of the stack the Open311
+and Cek Bansos figures are read against."""
 
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
