@@ -19,6 +19,7 @@ pytest_plugins = [
     "kotacerdas.masterplan.tests.fixtures",
     "kotacerdas.servicedesk.tests.fixtures",
     "kotacerdas.opendata.tests.fixtures",
+    "kotacerdas.bansos.tests.fixtures",
 ]
 
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "kotacerdas.evaluation",
     "kotacerdas.servicedesk",
     "kotacerdas.opendata",
+    "kotacerdas.bansos",
 ]
 
 MIDDLEWARE = [
@@ -164,6 +165,10 @@ RATE_LIMITS = {
     "public_write": (conf.env_int("KOTACERDAS_PUBLIC_WRITES_PER_HOUR", 30), 3600),
     # Reading public pages and Open311 lists.
     "public_read": (conf.env_int("KOTACERDAS_PUBLIC_READS_PER_MINUTE", 300), 60),
+    # Cek Bansos lookups per client address, and per NIK asked about (whoever asks): the second
+    # stops one person's NIK being tried against many names from many addresses.
+    "cek_client": (conf.env_int("KOTACERDAS_CEK_LOOKUPS_PER_MINUTE", 20), 60),
+    "cek_nik": (conf.env_int("KOTACERDAS_CEK_LOOKUPS_PER_NIK_PER_HOUR", 10), 3600),
 }
 
 # The address citizens reach the platform at, for links in notifications.
@@ -191,6 +196,15 @@ OPENDATA = {
     "STEWARD_OPD": conf.env_str("KOTACERDAS_STEWARD_OPD", "diskominfo"),
     # The largest data file an OPD may upload.
     "MAX_UPLOAD_BYTES": conf.env_int("KOTACERDAS_MAX_DATA_FILE_BYTES", 200 * 1024 * 1024),
+}
+
+BANSOS = {
+    # The social affairs OPD, whose officers keep the registry (with the administrators).
+    "OPD": conf.env_str("KOTACERDAS_BANSOS_OPD", "dinsos"),
+    # The largest civil-registry or DTKS file a clerk may upload through the web pages: it is
+    # imported while the clerk waits (about 150,000 rows, well within gunicorn's 60 s); larger
+    # extracts go through `kotacerdas bansos import`.
+    "MAX_UPLOAD_BYTES": conf.env_int("KOTACERDAS_MAX_REGISTRY_FILE_BYTES", 20 * 1024 * 1024),
 }
 
 # Request bodies over this size are refused (413) before any view reads them.

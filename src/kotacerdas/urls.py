@@ -16,6 +16,8 @@ urlpatterns = [
     path("open311/v2/", include("kotacerdas.servicedesk.urls_open311")),
     path("staf/data/", include("kotacerdas.opendata.urls")),
     path("data/", include("kotacerdas.opendata.urls_portal")),
+    path("staf/bansos/", include("kotacerdas.bansos.urls")),
+    path("cek-bansos/", include("kotacerdas.bansos.urls_public")),
     path("api/3/action/", include("kotacerdas.opendata.urls_ckan")),
     # ckanapi and some harvesters call the unversioned path.
     re_path(r"^api/action/(?P<name>[^/]+)/?$", ckan.action_view),

@@ -78,6 +78,7 @@ MODULES = (
             _("Record linkage of DTKS to the civil registry"),
             _("Bank payment files and reconciliation"),
         ),
+        url_name="bansos:home",
     ),
     Module(
         "satudata",

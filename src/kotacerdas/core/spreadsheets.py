@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -51,10 +51,17 @@ def csv_delimiter(text: str) -> str:
     return ";" if ";" in header and "," not in header else ","
 
 
-def csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+def csv_rows(
+    text: str | Iterable[str], delimiter: str | None = None
+) -> Iterator[tuple[int, list[str]]]:
     """The records of a CSV text numbered as a spreadsheet numbers its rows (a blank line is a
-    row; a quoted cell over several lines is one). Raises ``UnreadableRow``."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=csv_delimiter(text))
+    row; a quoted cell over several lines is one). ``text`` may also be the lines of a file
+    opened with ``newline=""``, read as they come (give the ``delimiter`` then). Raises
+    ``UnreadableRow``."""
+    if isinstance(text, str):
+        delimiter = delimiter or csv_delimiter(text)
+        text = io.StringIO(text, newline="")
+    reader = csv.reader(text, delimiter=delimiter or ",")
     number = 0
     while True:
         number += 1

@@ -38,7 +38,7 @@ from kotacerdas.core.tokens import issue_token, revoke_token
 logger = logging.getLogger(__name__)
 
 
-def _requires(check, view):
+def requires(check, view):
     """Signed in and passing ``check``; anonymous visitors go to the sign-in page, the rest
     are refused."""
 
@@ -54,11 +54,11 @@ def _requires(check, view):
 
 def staff_required(view):
     """Any role opens the staff area; what each page shows depends on the role."""
-    return _requires(access.is_staff_member, view)
+    return requires(access.is_staff_member, view)
 
 
 def administrator_required(view):
-    return _requires(access.is_administrator, view)
+    return requires(access.is_administrator, view)
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -21,9 +21,9 @@ def test_unknown_page_is_a_friendly_404(citizen):
 
 
 def test_a_module_not_built_yet_says_what_will_come(client_for, executive):
-    page = client_for(executive).get("/staf/modul/bansos/").content.decode()
+    page = client_for(executive).get("/staf/modul/eksekutif/").content.decode()
     assert "segera hadir" in page
-    assert "rekonsiliasi" in page
+    assert "tindak lanjut" in page
     assert client_for(executive).get("/staf/modul/nothing/").status_code == 404
 
 

@@ -1,0 +1,186 @@
+"""The registry's writes and reads that the pages, the API and the command share: programmes,
+enrolments, exclusions, and revealing a person's identity numbers (always recorded)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
+
+from kotacerdas.bansos import names
+from kotacerdas.bansos.identity import IdentityError, parse_nik
+from kotacerdas.bansos.models import Enrolment, Exclusion, Person, Programme
+from kotacerdas.core.personal import blind_index, mask_text, record_access
+
+PROGRAMMES_FILE = Path(__file__).resolve().parent / "reference" / "programmes.yaml"
+
+# The kinds of blind index: one key per kind, so a NIK's hash never equals a KK number's.
+NIK = "nik"
+KK = "kk"
+
+
+@sensitive_variables("nik")
+def nik_index(nik: str) -> str:
+    """The blind index of a NIK (digits only)."""
+    return blind_index(NIK, nik)
+
+
+@sensitive_variables("kk")
+def kk_index(kk: str) -> str:
+    return blind_index(KK, kk)
+
+
+@lru_cache(maxsize=65536)
+def name_key(name: str) -> str:
+    """A name in the one spelling that Cek Bansos and the staff search compare
+    (``names.normalise_name``: old spellings, Muhammad's variants and titles folded). Cached:
+    a city's names repeat, and an import of 300,000 people asks for each one."""
+    return names.normalise_name(name)
+
+
+def load_programmes() -> int:
+    """Create the shipped programmes that are missing (idempotent; an existing programme keeps
+    what Dinas Sosial has changed). Returns how many were created."""
+    created = 0
+    for entry in yaml.safe_load(PROGRAMMES_FILE.read_text(encoding="utf-8")):
+        _programme, was_created = Programme.objects.get_or_create(
+            code=entry.pop("code"), defaults=entry
+        )
+        created += was_created
+    return created
+
+
+# ---------------------------------------------------------------------------------------------
+# Identity numbers, masked and revealed
+
+
+def mask_number(number: str) -> str:
+    """3571015203870003 -> 357101********03: the region prefix (not personal: where the number
+    was issued) and the last two digits, enough for a clerk to tell two records apart."""
+    if len(number) < 10:
+        return "*" * len(number)
+    return number[:6] + "*" * (len(number) - 8) + number[-2:]
+
+
+@dataclass(frozen=True)
+class PersonIdentity:
+    """A person's identity numbers and address, as a page may show them."""
+
+    nik: str
+    kk: str
+    address: str
+    revealed: bool
+
+
+def identity_of(person: Person, user: Any, *, reveal: bool) -> PersonIdentity:
+    """The person's NIK, KK number and address (the family card's): masked, or in the clear
+    when ``reveal`` (the
+    caller has checked ``rules.can_reveal_identity``), which is recorded in the access log."""
+    household = person.household
+    kk = household.kk if household else ""
+    address = household.address if household else ""
+    if not reveal:
+        return PersonIdentity(
+            nik=mask_number(person.nik),
+            kk=mask_number(kk),
+            address=mask_text(address),
+            revealed=False,
+        )
+    record_access(user, person, ["nik", "kk", "address"], "view")
+    return PersonIdentity(nik=person.nik, kk=kk, address=address, revealed=True)
+
+
+def find_person_by_nik(nik: str) -> Person | None:
+    """The registry's person with this NIK, found by blind index, or None."""
+    try:
+        parsed = parse_nik(nik)
+    except IdentityError:
+        return None
+    return Person.objects.filter(nik_index=nik_index(parsed.value)).first()
+
+
+# ---------------------------------------------------------------------------------------------
+# Enrolments and exclusions
+
+
+@transaction.atomic
+def enrol(
+    person: Person,
+    programme: Programme,
+    *,
+    start: dt.date,
+    end: dt.date | None = None,
+    amount: int | None = None,
+    account_number: str = "",
+    source: str = "",
+) -> Enrolment:
+    """Enrol a person in a programme from ``start``. The amount defaults to the programme's; a
+    programme the city pays needs one. An enrolment that overlaps one the person already has in
+    the programme is refused."""
+    amount = amount if amount is not None else programme.amount
+    if amount is not None and amount <= 0:
+        raise ValidationError({"amount": _("The amount must be more than Rp 0.")})
+    if amount is None and programme.paid_by_city:
+        raise ValidationError({"amount": _("Give the amount per period in rupiah.")})
+    if end is not None and end < start:
+        raise ValidationError({"end": _("The end cannot be before the start.")})
+    overlapping = Enrolment.objects.filter(person=person, programme=programme).exclude(
+        end__lt=start
+    )
+    if end is not None:
+        overlapping = overlapping.exclude(start__gt=end)
+    if overlapping.exists():
+        raise ValidationError(
+            {"start": _("This person is already enrolled in the programme for this period.")}
+        )
+    return Enrolment.objects.create(
+        person=person,
+        programme=programme,
+        start=start,
+        end=end,
+        amount=amount,
+        account_number=account_number,
+        source=source,
+    )
+
+
+def end_enrolment(enrolment: Enrolment, end: dt.date) -> Enrolment:
+    """End an enrolment on ``end`` (the last day it pays for)."""
+    if end < enrolment.start:
+        raise ValidationError({"end": _("The end cannot be before the start.")})
+    enrolment.end = end
+    enrolment.save(update_fields=["end"])
+    return enrolment
+
+
+@sensitive_variables("nik")
+def add_exclusion(nik: str, kind: str, source: str = "") -> tuple[Exclusion, bool]:
+    """Put a NIK on an exclusion list (idempotent). Raises ``IdentityError`` for a bad NIK."""
+    parsed = parse_nik(nik)
+    return Exclusion.objects.get_or_create(
+        nik_index=nik_index(parsed.value),
+        kind=kind,
+        defaults={"nik": parsed.value, "source": source},
+    )
+
+
+def excluded_person_ids() -> set[int]:
+    """The people on an exclusion list."""
+    return set(
+        Person.objects.filter(nik_index__in=Exclusion.objects.values("nik_index")).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def exclusions_of(person: Person) -> list[Exclusion]:
+    """The exclusion lists the person is on."""
+    return list(Exclusion.objects.filter(nik_index=person.nik_index))
