@@ -80,13 +80,21 @@ class PersonIdentity:
     revealed: bool
 
 
+# What the person page shows of anyone in the clear; the identity numbers and the address are
+# added when revealed.
+RECORD_FIELDS = ["name", "birth_date", "sex", "kelurahan", "programmes"]
+IDENTITY_FIELDS = ["nik", "kk", "address"]
+
+
 def identity_of(person: Person, user: Any, *, reveal: bool) -> PersonIdentity:
     """The person's NIK, KK number and address (the family card's): masked, or in the clear
-    when ``reveal`` (the
-    caller has checked ``rules.can_reveal_identity``), which is recorded in the access log."""
+    when ``reveal`` (the caller has checked ``rules.can_reveal_identity``). Every call is a
+    view of the person's record and is recorded in the access log, with the identity fields
+    when they were revealed."""
     household = person.household
     kk = household.kk if household else ""
     address = household.address if household else ""
+    record_access(user, person, RECORD_FIELDS + (IDENTITY_FIELDS if reveal else []), "view")
     if not reveal:
         return PersonIdentity(
             nik=mask_number(person.nik),
@@ -94,7 +102,6 @@ def identity_of(person: Person, user: Any, *, reveal: bool) -> PersonIdentity:
             address=mask_text(address),
             revealed=False,
         )
-    record_access(user, person, ["nik", "kk", "address"], "view")
     return PersonIdentity(nik=person.nik, kk=kk, address=address, revealed=True)
 
 
