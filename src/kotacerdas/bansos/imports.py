@@ -48,38 +48,15 @@ from kotacerdas.bansos.models import (
     Programme,
 )
 from kotacerdas.bansos.registry import kk_index, name_key, nik_index
-from kotacerdas.bansos.tables import batched, read_table
+from kotacerdas.bansos.tables import (
+    CIVIL_REGISTRY_COLUMNS,
+    CIVIL_REGISTRY_OPTIONAL,
+    DTKS_COLUMNS,
+    EXCLUSION_COLUMNS,
+    batched,
+    read_table,
+)
 from kotacerdas.core.personal import blind_index
-
-CIVIL_REGISTRY_COLUMNS = (
-    "nik",
-    "no_kk",
-    "nama",
-    "tempat_lahir",
-    "tanggal_lahir",
-    "jenis_kelamin",
-    "alamat",
-    "rt",
-    "rw",
-    "kode_kelurahan",
-    "status_hidup",
-    "tanggal_meninggal",
-)
-# Optional: the relationship to the head of the family, as the family card writes it.
-CIVIL_REGISTRY_OPTIONAL = ("hubungan",)
-DTKS_COLUMNS = (
-    "id_dtks",
-    "nik",
-    "no_kk",
-    "nama",
-    "tanggal_lahir",
-    "jenis_kelamin",
-    "alamat",
-    "kode_kelurahan",
-    "program",
-    "desil",
-)
-EXCLUSION_COLUMNS = ("nik", "jenis")
 
 # Rows are saved in chunks: large enough for fast bulk statements, small enough for SQLite's
 # limit on query parameters.

@@ -67,19 +67,8 @@ from django.views.decorators.debug import sensitive_variables
 from kotacerdas.bansos import names
 from kotacerdas.bansos.choices import LinkFlag, LinkMethod
 from kotacerdas.bansos.identity import IdentityError, nik_warnings, parse_nik
+from kotacerdas.bansos.tables import DTKS_COLUMNS, EXCLUSION_COLUMNS
 
-DTKS_COLUMNS = (
-    "id_dtks",
-    "nik",
-    "no_kk",
-    "nama",
-    "tanggal_lahir",
-    "jenis_kelamin",
-    "alamat",
-    "kode_kelurahan",
-    "program",
-    "desil",
-)
 DTKS_REQUIRED = ("id_dtks", "nik", "nama", "tanggal_lahir")
 REGISTRY_COLUMNS = (
     "nik",
@@ -91,7 +80,6 @@ REGISTRY_COLUMNS = (
     "status_hidup",
 )
 REGISTRY_REQUIRED = ("nik", "nama", "tanggal_lahir")
-EXCLUSION_COLUMNS = ("nik", "jenis")
 OUTPUT_COLUMNS = ("id_dtks", "nik_match", "match_probability", "method", "flags")
 ENGINES = ("duckdb", "spark")
 DECEASED_STATUS = "MATI"

@@ -43,40 +43,21 @@ from pathlib import Path
 
 from kotacerdas.bansos.choices import Sex
 from kotacerdas.bansos.identity import nik_date_digits
+from kotacerdas.bansos.tables import (
+    CIVIL_REGISTRY_COLUMNS,
+    CIVIL_REGISTRY_OPTIONAL,
+    DTKS_COLUMNS,
+    EXCLUSION_COLUMNS,
+)
 from kotacerdas.core.reference_data import REFERENCE_DIR
 
 # The day the extracts are "taken": fixed, so that ages and the files never depend on the clock.
 REFERENCE_DATE = dt.date(2025, 6, 30)
 CITY = "35.71"  # Kota Kediri
 
-DUKCAPIL_COLUMNS = (
-    "nik",
-    "no_kk",
-    "nama",
-    "tempat_lahir",
-    "tanggal_lahir",
-    "jenis_kelamin",
-    "alamat",
-    "rt",
-    "rw",
-    "kode_kelurahan",
-    "status_hidup",
-    "tanggal_meninggal",
-)
-DTKS_COLUMNS = (
-    "id_dtks",
-    "nik",
-    "no_kk",
-    "nama",
-    "tanggal_lahir",
-    "jenis_kelamin",
-    "alamat",
-    "kode_kelurahan",
-    "program",
-    "desil",
-)
+# The civil registry extract with the optional relationship column, as SIAK exports it.
+DUKCAPIL_COLUMNS = (*CIVIL_REGISTRY_COLUMNS, *CIVIL_REGISTRY_OPTIONAL)
 TRUTH_COLUMNS = ("id_dtks", "true_nik", "errors")
-EXCLUSION_COLUMNS = ("nik", "jenis")
 PROGRAMMES = ("PKH", "BPNT", "PBI-JK", "KARTU_SAHABAT", "SI_JAMAL")
 EXCLUSION_KINDS = ("PNS", "TNI", "POLRI")
 
@@ -323,6 +304,7 @@ class _Person:
     alive: bool = True
     died: dt.date | None = None
     kelurahan: str = ""
+    relationship: str = "KEPALA KELUARGA"  # as the family card writes it (hubungan)
 
 
 @dataclass(slots=True)
@@ -628,6 +610,7 @@ def _make_registry(
         if not widowed and not single:
             wife_age = max(18, head_age - max(-4, int(rng.gauss(4, 4))))
             wife = _new_person(rng, Sex.FEMALE, wife_age, family_index)
+            wife.relationship = "ISTRI"
             members.append(wife)
             mother_age = wife_age
         elif head_sex == Sex.FEMALE:
@@ -650,6 +633,7 @@ def _make_registry(
                 if keep:
                     sex = Sex.MALE if rng.random() < 0.51 else Sex.FEMALE
                     child = _new_person(rng, sex, child_age, family_index)
+                    child.relationship = "ANAK"
                     if rng.random() < 0.03 and head.sex == Sex.MALE:
                         word = "bin" if sex == Sex.MALE else "binti"
                         child.bin = f"{word} {head.tokens[0]}"
@@ -661,7 +645,9 @@ def _make_registry(
             parent_age = head_age + rng.randint(21, 34)
             if parent_age <= 95:
                 sex = Sex.FEMALE if rng.random() < 0.7 else Sex.MALE
-                members.append(_new_person(rng, sex, parent_age, family_index))
+                parent = _new_person(rng, sex, parent_age, family_index)
+                parent.relationship = "ORANG TUA"
+                members.append(parent)
 
         wealth = rng.random()
         for person in members:
@@ -1113,6 +1099,7 @@ def generate(
                         person.kelurahan,
                         "HIDUP" if person.alive else "MATI",
                         person.died.isoformat() if person.died else "",
+                        person.relationship,
                     )
                 )
     dtks_path = out_dir / "dtks.csv"

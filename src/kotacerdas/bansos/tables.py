@@ -14,6 +14,39 @@ from django.utils.translation import gettext as _
 
 from kotacerdas.core.spreadsheets import UnreadableRow, csv_delimiter, csv_rows, unneutralise
 
+# The canonical formats (docs/bansos.md). The civil registry extract of Dispendukcapil:
+CIVIL_REGISTRY_COLUMNS = (
+    "nik",
+    "no_kk",
+    "nama",
+    "tempat_lahir",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "alamat",
+    "rt",
+    "rw",
+    "kode_kelurahan",
+    "status_hidup",
+    "tanggal_meninggal",
+)
+# Optional: the relationship to the head of the family, as the family card writes it.
+CIVIL_REGISTRY_OPTIONAL = ("hubungan",)
+# The DTKS extract (nik may be blank or wrong):
+DTKS_COLUMNS = (
+    "id_dtks",
+    "nik",
+    "no_kk",
+    "nama",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "alamat",
+    "kode_kelurahan",
+    "program",
+    "desil",
+)
+# An exclusion list (jenis: PNS, ASN, PPPK, TNI, POLRI or LAINNYA):
+EXCLUSION_COLUMNS = ("nik", "jenis")
+
 
 class ImportFileError(ValueError):
     """The file as a whole cannot be imported (unreadable, not CSV or XLSX, columns missing);

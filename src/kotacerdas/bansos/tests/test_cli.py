@@ -10,7 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from kotacerdas.bansos.models import DtksRecord, LinkRun, Person
+from kotacerdas.bansos.choices import Relationship
+from kotacerdas.bansos.models import DtksRecord, Household, LinkRun, Person
 
 OUTPUT_COLUMNS = ["id_dtks", "nik_match", "match_probability", "method", "flags"]
 
@@ -68,6 +69,10 @@ def test_imports_then_link_registry(synthetic, kediri, programmes, tmp_path):
     out, err = run("import", "dukcapil", str(synthetic / "dukcapil.csv"))
     assert "600 rows: 600 new" in out and err == ""
     assert Person.objects.count() == 600
+    # The synthetic extract says who heads each family card, as SIAK's does.
+    heads = Person.objects.filter(relationship=Relationship.HEAD)
+    assert heads.count() == Household.objects.count()
+    assert heads.values("household").distinct().count() == Household.objects.count()
     run("import", "dtks", str(synthetic / "dtks.csv"))
     run("import", "exclusions", str(synthetic / "exclusions.csv"))
 
