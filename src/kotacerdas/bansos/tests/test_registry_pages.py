@@ -15,6 +15,7 @@ from kotacerdas.bansos import linking
 from kotacerdas.bansos.choices import LinkMethod, ReviewDecision, Sex
 from kotacerdas.bansos.models import DtksRecord, ImportRun, LinkReview, LinkRun, Person
 from kotacerdas.bansos.registry import mask_number, nik_index
+from kotacerdas.bansos.tables import CIVIL_REGISTRY_COLUMNS
 from kotacerdas.bansos.tests.fixtures import BANDAR_KIDUL, make_nik
 from kotacerdas.core.models import PersonalDataAccess
 
@@ -106,20 +107,7 @@ def _upload(rows: list[dict[str, str]], columns: list[str]) -> SimpleUploadedFil
     return SimpleUploadedFile("dukcapil.csv", ("\n".join(lines) + "\n").encode(), "text/csv")
 
 
-CIVIL = [
-    "nik",
-    "no_kk",
-    "nama",
-    "tempat_lahir",
-    "tanggal_lahir",
-    "jenis_kelamin",
-    "alamat",
-    "rt",
-    "rw",
-    "kode_kelurahan",
-    "status_hidup",
-    "tanggal_meninggal",
-]
+CIVIL = list(CIVIL_REGISTRY_COLUMNS)
 
 
 def test_an_upload_is_imported_and_its_report_lists_every_bad_row(
