@@ -12,11 +12,12 @@ from typing import Any
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from kotacerdas.bansos import names
-from kotacerdas.bansos.identity import IdentityError, parse_nik
+from kotacerdas.bansos.identity import clean_number, parse_nik
 from kotacerdas.bansos.models import Enrolment, Exclusion, Person, Programme
 from kotacerdas.core.personal import blind_index, mask_text, record_access
 
@@ -105,15 +106,6 @@ def identity_of(person: Person, user: Any, *, reveal: bool) -> PersonIdentity:
     return PersonIdentity(nik=person.nik, kk=kk, address=address, revealed=True)
 
 
-def find_person_by_nik(nik: str) -> Person | None:
-    """The registry's person with this NIK, found by blind index, or None."""
-    try:
-        parsed = parse_nik(nik)
-    except IdentityError:
-        return None
-    return Person.objects.filter(nik_index=nik_index(parsed.value)).first()
-
-
 # ---------------------------------------------------------------------------------------------
 # Enrolments and exclusions
 
@@ -159,33 +151,22 @@ def enrol(
     )
 
 
-def end_enrolment(enrolment: Enrolment, end: dt.date) -> Enrolment:
-    """End an enrolment on ``end`` (the last day it pays for)."""
-    if end < enrolment.start:
-        raise ValidationError({"end": _("The end cannot be before the start.")})
-    enrolment.end = end
-    enrolment.save(update_fields=["end"])
-    return enrolment
+def is_nik_query(text: str) -> bool:
+    """Whether a search text is meant as a NIK (ten digits or more) rather than a name."""
+    digits = clean_number(text)
+    return digits.isdigit() and len(digits) >= 10
 
 
-@sensitive_variables("nik")
-def add_exclusion(nik: str, kind: str, source: str = "") -> tuple[Exclusion, bool]:
-    """Put a NIK on an exclusion list (idempotent). Raises ``IdentityError`` for a bad NIK."""
-    parsed = parse_nik(nik)
-    return Exclusion.objects.get_or_create(
-        nik_index=nik_index(parsed.value),
-        kind=kind,
-        defaults={"nik": parsed.value, "source": source},
-    )
-
-
-def excluded_person_ids() -> set[int]:
-    """The people on an exclusion list."""
-    return set(
-        Person.objects.filter(nik_index__in=Exclusion.objects.values("nik_index")).values_list(
-            "pk", flat=True
-        )
-    )
+def find_people(text: str, kelurahan: str = "") -> QuerySet[Person]:
+    """The people a staff search finds: by NIK exactly, through its blind index (raises
+    ``IdentityError`` for a malformed one), or by name in any of its spellings
+    (``name_key``); within a kelurahan if one is given."""
+    found = Person.objects.select_related("kelurahan")
+    if is_nik_query(text):
+        found = found.filter(nik_index=nik_index(parse_nik(text).value))
+    elif text:
+        found = found.filter(name_key__contains=name_key(text))
+    return found.filter(kelurahan_id=kelurahan) if kelurahan else found
 
 
 def exclusions_of(person: Person) -> list[Exclusion]:

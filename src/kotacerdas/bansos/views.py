@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from kotacerdas.bansos import feeds, imports, linking, registry, rules
 from kotacerdas.bansos.choices import CaseStatus, ReviewDecision
-from kotacerdas.bansos.identity import IdentityError, clean_number, parse_nik
+from kotacerdas.bansos.identity import IdentityError
 from kotacerdas.bansos.models import (
     Case,
     DtksRecord,
@@ -91,27 +91,20 @@ def people(request: HttpRequest) -> HttpResponse:
     params = request.POST if request.method == "POST" else request.GET
     query = params.get("q", "").strip()[:150]
     kelurahan = params.get("kelurahan", "")
-    digits = clean_number(query)
-    by_nik = digits.isdigit() and len(digits) >= 10
+    by_nik = registry.is_nik_query(query)
     if request.method == "POST" and not by_nik:
         return redirect(f"{request.path}?{urlencode({'q': query, 'kelurahan': kelurahan})}")
-    found = Person.objects.select_related("kelurahan")
+    searched = bool(query or kelurahan)
+    found = Person.objects.none()
+    # A NIK in a URL is not searched: it came from a log, not from the form.
+    if searched and (request.method == "POST" or not by_nik):
+        try:
+            found = registry.find_people(query, kelurahan)
+        except IdentityError as exc:
+            messages.error(request, str(exc))
     if by_nik:
-        if request.method != "POST":
-            found = found.none()  # a NIK in a URL is not searched: it came from a log
-        else:
-            try:
-                found = found.filter(nik_index=registry.nik_index(parse_nik(digits).value))
-            except IdentityError as exc:
-                messages.error(request, str(exc))
-                found = found.none()
-        query = ""
-    elif query:
-        found = found.filter(name_key__contains=registry.name_key(query))
-    if kelurahan:
-        found = found.filter(kelurahan_id=kelurahan)
-    searched = bool(by_nik or query or kelurahan)
-    page = Paginator(found if searched else found.none(), PAGE_SIZE).get_page(params.get("page"))
+        query = ""  # never written back into the page
+    page = Paginator(found, PAGE_SIZE).get_page(params.get("page"))
     return render(
         request,
         "bansos/people.html",

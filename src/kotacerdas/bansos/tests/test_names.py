@@ -4,7 +4,7 @@ phonetic key."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from kotacerdas.bansos.names import (
@@ -193,6 +193,9 @@ def old_spelling(word: str) -> str:
 @given(a_name)
 def test_a_name_in_the_old_spelling_has_the_phonetic_key_of_the_new(name):
     old = " ".join(old_spelling(word) for word in name.split())
+    # A made-up word whose old spelling is a title ("hayi" -> "hadji", Haji) is dropped as
+    # one; that is the title rule, not the spelling this property is about.
+    assume(len(normalise_name(old).split()) == len(name.split()))
     assert phonetic_key(old) == phonetic_key(name)
 
 

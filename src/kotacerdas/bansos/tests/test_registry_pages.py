@@ -232,3 +232,10 @@ def test_an_upload_over_the_limit_is_sent_to_the_command_line(
     assert response.status_code == 400
     assert "command line" in response.content.decode()
     assert ImportRun.objects.count() == 0
+
+
+def test_a_nik_in_a_url_is_not_searched(client_for, dinsos_officer, bansos_people):
+    # A NIK only arrives by the posted form; one in a URL came from a log or a shared link.
+    page = client_for(dinsos_officer).get(f"{BASE}/warga/", {"q": bansos_people.budi.nik})
+    assert page.status_code == 200
+    assert "BUDI SANTOSO" not in page.content.decode()
