@@ -8,9 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from kotacerdas.core.pdf import local_time_text
 from kotacerdas.evaluation import cycle
 from kotacerdas.evaluation.choices import EvidenceKind, Stage
 from kotacerdas.evaluation.models import Answer, Evaluation, PublishedScore
@@ -20,7 +20,6 @@ from kotacerdas.masterplan.excel import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE
 
 # The national programme the evaluation belongs to, by its name.
 PROGRAMME = "Gerakan Menuju Kota Cerdas (Smart City)"
-PDF_CONTENT_TYPE = "application/pdf"  # XLSX_CONTENT_TYPE is the masterplan's, re-exported
 
 TOP_GAINS = 10  # items listed as raising the index most
 EXCEL_CELL_LIMIT = 32_767  # the most characters a spreadsheet cell holds
@@ -142,7 +141,7 @@ class ReportData:
     @property
     def status_label(self) -> str:
         if self.final and self.locked_at is not None:
-            return _("Final (locked on %(date)s)") % {"date": _when(self.locked_at)}
+            return _("Final (locked on %(date)s)") % {"date": local_time_text(self.locked_at)}
         return _("Provisional")
 
     @property
@@ -290,13 +289,6 @@ def report_data(evaluation: Evaluation) -> ReportData:
 # --- Shared formatting -------------------------------------------------------------------------
 
 
-def _when(moment: datetime.datetime) -> str:
-    """A moment as the platform shows it, with the zone's abbreviation: "24 Nov 2026 17:18 WIB"
-    (WITA or WIT for a region whose server runs in those zones)."""
-    local = timezone.localtime(moment)
-    return f"{date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
-
-
 def _score(value: Decimal | None, decimals: int = 3) -> str:
     return "" if value is None else str(round_score(value, decimals))
 
@@ -313,7 +305,7 @@ def _gap_text(gap: GapSummary) -> str:
 
 
 def _generated(data: ReportData) -> str:
-    return _("Made by Kota Cerdas on %(date)s") % {"date": _when(data.generated_at)}
+    return _("Made by Kota Cerdas on %(date)s") % {"date": local_time_text(data.generated_at)}
 
 
 def _facts(data: ReportData) -> list[tuple[str, str]]:

@@ -1,14 +1,23 @@
-"""The evaluation report as a PDF (fpdf2, core fonts only; see the package)."""
+"""The evaluation report as a PDF, on the platform's page (``kotacerdas.core.pdf.ReportPdf``:
+fpdf2, core fonts only, every text through ``latin1``; see the package)."""
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from fpdf import FPDF, FontFace, XPos, YPos
 
+from kotacerdas.core.pdf import (
+    BLUE,
+    GRID,
+    INK,
+    MUTED,
+    ORANGE,
+    RED,
+    ReportPdf,
+    latin1,
+)
 from kotacerdas.evaluation.report.data import (
     PROGRAMME,
     ItemRow,
@@ -25,162 +34,19 @@ from kotacerdas.evaluation.report.data import (
 )
 from kotacerdas.masterplan.excel import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE
 
-# --- PDF ---------------------------------------------------------------------------------------
-
-# Typographic characters people paste from word processors, and their Latin-1 stand-ins.
-LATIN1_REPLACEMENTS = {
-    "\u2018": "'",  # ' left single quotation mark
-    "\u2019": "'",  # ' right single quotation mark, apostrophe
-    "\u201a": "'",
-    "\u201b": "'",
-    "\u2032": "'",  # prime
-    "\u201c": '"',  # " left double quotation mark
-    "\u201d": '"',  # " right double quotation mark
-    "\u201e": '"',
-    "\u201f": '"',
-    "\u2033": '"',  # double prime
-    "\u2010": "-",  # hyphen
-    "\u2011": "-",  # non-breaking hyphen
-    "\u2012": "-",  # figure dash
-    "\u2013": "-",  # en dash
-    "\u2014": "-",  # em dash
-    "\u2015": "-",  # horizontal bar
-    "\u2212": "-",  # minus sign
-    "\u2022": "-",  # bullet
-    "\u2026": "...",  # ellipsis
-    "\u20ac": "EUR",
-    "\u2122": "(TM)",
-    "\u2009": " ",  # thin space
-    "\u202f": " ",  # narrow no-break space
-    "\u200b": "",  # zero-width space
-    "\u200c": "",
-    "\u200d": "",
-    "\ufeff": "",  # byte-order mark
-    "\t": " ",
-}
+# The trend chart's colours: the published indices, this evaluation's index and the target.
+_PUBLISHED = BLUE
+_CURRENT = ORANGE
+_TARGET = RED
 
 
-def latin1(text: str) -> str:
-    """``text`` in the characters the PDF core fonts hold (Latin-1), so that nothing a person
-    typed can stop the report from being made.
-
-    Curly quotes become straight quotes, dashes, minus signs and bullets a hyphen, the
-    ellipsis three dots, and invisible characters (zero-width spaces, byte-order marks)
-    disappear (``LATIN1_REPLACEMENTS``). A letter with a mark Latin-1 lacks loses the mark
-    ("ş" -> "s"), a ligature is spelt out ("ﬁ" -> "fi"), and anything else (emoji, other
-    scripts) becomes "?". Line breaks are kept, other control characters dropped.
-    """
-    out = []
-    for char in text.replace("\r\n", "\n").replace("\r", "\n"):
-        if char in LATIN1_REPLACEMENTS:
-            out.append(LATIN1_REPLACEMENTS[char])
-        elif char == "\n" or (ord(char) < 256 and unicodedata.category(char) != "Cc"):
-            out.append(char)
-        elif unicodedata.category(char) == "Cc":
-            continue
-        else:
-            plain = "".join(
-                part
-                for part in unicodedata.normalize("NFKD", char)
-                if not unicodedata.combining(part)
-            )
-            out.append(plain if plain and all(ord(part) < 256 for part in plain) else "?")
-    return "".join(out)
-
-
-_INK = (33, 37, 41)
-_MUTED = (108, 117, 125)
-_PUBLISHED = (31, 78, 140)
-_CURRENT = (214, 110, 0)
-_TARGET = (190, 30, 45)
-_GRID = (222, 226, 230)
-_RULE = (173, 181, 189)
-_HEADING_FILL = (231, 237, 245)
-_WARNING_FILL = (253, 236, 200)
-
-
-class _ReportPdf(FPDF):
-    """A4 portrait with the platform's footer on every page."""
-
-    def __init__(self, footer_text: str) -> None:
-        super().__init__(orientation="P", unit="mm", format="A4")
-        self.footer_text = footer_text
-        self.set_margins(15, 15, 15)
-        self.set_auto_page_break(auto=True, margin=18)
-
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font("Helvetica", size=8)
-        self.set_text_color(*_MUTED)
-        self.cell(0, 5, latin1(self.footer_text), align="L")
-        # {nb} is fpdf2's alias for the page count, filled in when the document is closed.
-        page = _("Page %(page)s of %(pages)s") % {"page": self.page_no(), "pages": "{nb}"}
-        self.set_x(self.l_margin)
-        self.cell(0, 5, latin1(page), align="R")
-        self.set_text_color(*_INK)
-
-    # Helpers that every section uses; all text goes through latin1().
-
-    def heading(self, text: str, size: int = 13) -> None:
-        if self.will_page_break(size + 20):
-            self.add_page()
-        self.ln(3)
-        self.set_font("Helvetica", "B", size)
-        self.multi_cell(0, size * 0.5, latin1(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.ln(1.5)
-        self.set_font("Helvetica", size=9.5)
-
-    def paragraph(self, text: str, size: float = 9.5, style: str = "") -> None:
-        self.set_font("Helvetica", style, size)
-        self.multi_cell(0, size * 0.5, latin1(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-    def note(self, text: str) -> None:
-        self.set_text_color(*_MUTED)
-        self.paragraph(text, size=8.5)
-        self.set_text_color(*_INK)
-
-    def grid(
-        self,
-        header: Sequence[str],
-        rows: Iterable[Sequence[str]],
-        widths: Sequence[float],
-        align: Sequence[str],
-        highlight: Sequence[int] = (),
-    ) -> None:
-        """A table whose cells wrap; the header repeats on every page it spans. Rows whose
-        index is in ``highlight`` are shaded (items without evidence)."""
-        self.set_font("Helvetica", size=8.5)
-        # A table draws with the current colours: set them, whatever was drawn before.
-        self.set_draw_color(*_RULE)
-        self.set_fill_color(255, 255, 255)
-        self.set_text_color(*_INK)
-        with self.table(
-            col_widths=tuple(widths),
-            text_align=tuple(align),
-            line_height=4.2,
-            padding=(0.8, 1.2),
-            headings_style=FontFace(emphasis="BOLD", fill_color=_HEADING_FILL),
-            repeat_headings=1,
-        ) as table:
-            head = table.row()
-            for text in header:
-                head.cell(latin1(text))
-            for number, values in enumerate(rows):
-                fill = _WARNING_FILL if number in highlight else (255, 255, 255)
-                style = FontFace(fill_color=fill)
-                row = table.row()
-                for text in values:
-                    row.cell(latin1(text), style=style)
-        self.ln(2)
-
-
-def _index_bar(pdf: _ReportPdf, data: ReportData) -> None:
+def _index_bar(pdf: ReportPdf, data: ReportData) -> None:
     """The index against the target on the 0-4 scale: a filled bar and a line at the target."""
     if data.index is None:
         return
     x, y, width, height = pdf.l_margin, pdf.get_y() + 2, pdf.epw, 7
     scale = width / 4
-    pdf.set_fill_color(*_GRID)
+    pdf.set_fill_color(*GRID)
     pdf.rect(x, y, width, height, style="F")
     pdf.set_fill_color(*_PUBLISHED)
     pdf.rect(x, y, float(min(data.index, Decimal(4))) * scale, height, style="F")
@@ -191,10 +57,10 @@ def _index_bar(pdf: _ReportPdf, data: ReportData) -> None:
         pdf.line(target_x, y - 1.5, target_x, y + height + 1.5)
         pdf.set_line_width(0.2)
     pdf.set_font("Helvetica", size=7.5)
-    pdf.set_text_color(*_MUTED)
+    pdf.set_text_color(*MUTED)
     for tick in range(5):
         pdf.text(x + tick * scale - (0 if tick < 4 else 2), y + height + 4, str(tick))
-    pdf.set_text_color(*_INK)
+    pdf.set_text_color(*INK)
     label = _("Index %(index)s") % {"index": _score(data.index)}
     if data.target is not None:
         label += "   " + _("Target %(target)s") % {"target": _score(data.target)}
@@ -202,7 +68,7 @@ def _index_bar(pdf: _ReportPdf, data: ReportData) -> None:
     pdf.set_y(y + height + 7)
 
 
-def _trend_chart(pdf: _ReportPdf, data: ReportData) -> None:
+def _trend_chart(pdf: ReportPdf, data: ReportData) -> None:
     """The trend as a line chart drawn with lines, circles and text (no plotting library): the
     published indices joined by a line, this evaluation's index as an orange point, and the
     target as a dashed red line, on the 0-4 scale."""
@@ -238,11 +104,11 @@ def _trend_chart(pdf: _ReportPdf, data: ReportData) -> None:
     pdf.set_line_width(0.2)
     for level in range(5):
         y = y_of(Decimal(level))
-        pdf.set_draw_color(*(_INK if level == 0 else _GRID))
+        pdf.set_draw_color(*(INK if level == 0 else GRID))
         pdf.line(x0, y, x0 + width, y)
-        pdf.set_text_color(*_MUTED)
+        pdf.set_text_color(*MUTED)
         pdf.text(x0 - 6, y + 1, f"{level}.0")
-    pdf.set_draw_color(*_INK)
+    pdf.set_draw_color(*INK)
     pdf.line(x0, top, x0, bottom)
     for number, point in enumerate(points):
         centred(x_of(number), bottom + 4.5, str(point.year))
@@ -293,7 +159,7 @@ def _trend_chart(pdf: _ReportPdf, data: ReportData) -> None:
     y = bottom + 10
     pdf.set_fill_color(*_PUBLISHED)
     pdf.circle(x0 + 1, y - 1, 1.1, style="F")
-    pdf.set_text_color(*_INK)
+    pdf.set_text_color(*INK)
     pdf.text(x0 + 4, y, latin1(_("Published index")))
     pdf.set_fill_color(*_CURRENT)
     pdf.circle(x0 + 51, y - 1, 1.5, style="F")
@@ -305,12 +171,12 @@ def _trend_chart(pdf: _ReportPdf, data: ReportData) -> None:
         pdf.line(x0 + 111, y - 1, x0 + 119, y - 1)
         pdf.set_dash_pattern()
         pdf.text(x0 + 121, y, latin1(_("Target")))
-    pdf.set_draw_color(*_INK)
-    pdf.set_text_color(*_INK)
+    pdf.set_draw_color(*INK)
+    pdf.set_text_color(*INK)
     pdf.set_y(y + 4)
 
 
-def _pdf_steps(pdf: _ReportPdf, steps: Sequence[Step]) -> None:
+def _pdf_steps(pdf: ReportPdf, steps: Sequence[Step]) -> None:
     pdf.grid(
         [_("Item"), _("Dimension"), _("From"), _("To"), _("Index gain")],
         [
@@ -334,28 +200,13 @@ def _evidence_cell(item: ItemRow) -> str:
 
 def render_pdf(data: ReportData) -> bytes:
     """The report as an A4 PDF (see the module's docstring for its fonts and characters)."""
-    pdf = _ReportPdf(_generated(data))
+    pdf = ReportPdf(_generated(data))
     title = _("Smart city evaluation report")
-    pdf.set_title(latin1(f"{title}: {data.region_name} {data.year}"))
-    pdf.set_author("Kota Cerdas")
-    pdf.set_creator("Kota Cerdas")
-    pdf.set_creation_date(data.generated_at)
+    pdf.describe(f"{title}: {data.region_name} {data.year}", data.generated_at)
     pdf.add_page()
-
-    # Title block
-    pdf.set_font("Helvetica", size=10)
-    pdf.set_text_color(*_MUTED)
-    pdf.cell(0, 5, PROGRAMME, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_text_color(*_INK)
-    pdf.paragraph(title, size=18, style="B")
-    pdf.paragraph(f"{data.region_name} - {data.year}", size=14, style="B")
-    pdf.ln(3)
-    pdf.set_font("Helvetica", size=9.5)
+    pdf.title_block(PROGRAMME, title, f"{data.region_name} - {data.year}")
     for label, value in _facts(data) + _figures_text(data):
-        pdf.set_font("Helvetica", "B", 9.5)
-        pdf.cell(38, 5.2, latin1(label))
-        pdf.set_font("Helvetica", size=9.5)
-        pdf.multi_cell(0, 5.2, latin1(value), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.fact(label, value, label_width=38, size=9.5, height=5.2)
     if not data.final:
         pdf.ln(1)
         pdf.note(
@@ -449,7 +300,7 @@ def render_pdf(data: ReportData) -> bytes:
             ],
             widths=(24, 76, 24, 17, 17, 22),
             align=("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT", "LEFT"),
-            highlight=[n for n, item in enumerate(items) if not item.has_evidence],
+            shaded=[n for n, item in enumerate(items) if not item.has_evidence],
         )
 
     noted = [i for i in data.items if i.justification or i.assessor_comment or i.evidence]

@@ -188,14 +188,6 @@ def test_characters_the_pdf_fonts_lack_are_replaced_not_fatal(scored_2022):
     assert '"Prodamas" - berjalan... ? ? ?? final s' in text
 
 
-def test_latin1_replacements():
-    # curly quotes, en and em dash, ellipsis, bullet
-    typed = "\u201ca\u201d \u2018b\u2019 \u2013 \u2014 \u2026 \u2022"
-    assert report.latin1(typed) == "\"a\" 'b' - - ... -"
-    assert report.latin1("Café\tñ\r\nbaris\x00") == "Café ñ\nbaris"
-    assert report.latin1("😀 中") == "? ?"
-
-
 def test_the_report_of_an_unscored_evaluation_says_what_is_missing(evaluation_2022):
     data = report.report_data(evaluation_2022)
     assert data.index is None and data.gap is None and data.trend == ()
