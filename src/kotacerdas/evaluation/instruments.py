@@ -176,7 +176,21 @@ def load_catalogue(
         for path in sorted(directory.iterdir())
         if path.suffix in FILE_SUFFIXES and path.is_file()
     ]
-    return build_catalogue([(path, read_yaml(path)) for path in paths])
+    # Parsing the files costs tens of milliseconds and every score, gap and dashboard load asks
+    # for the catalogue: keep the last few, keyed by each file's path, size and modification
+    # time, so an edited or added file is read again.
+    key = tuple((str(path), path.stat().st_size, path.stat().st_mtime_ns) for path in paths)
+    found = _LOADED.get(key)
+    if found is None:
+        found = build_catalogue([(path, read_yaml(path)) for path in paths])
+        if len(_LOADED) >= _LOADED_MAX:
+            _LOADED.pop(next(iter(_LOADED)))
+        _LOADED[key] = found
+    return found
+
+
+_LOADED: dict[tuple[tuple[str, int, int], ...], Catalogue] = {}
+_LOADED_MAX = 8
 
 
 def build_catalogue(documents: Iterable[tuple[Path, Any]]) -> Catalogue:
