@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kotacerdas.core.models import Opd, Pillar, Region
@@ -292,6 +293,15 @@ class ServiceRequest(models.Model):
             models.Index(fields=["status", "opd"]),
             models.Index(fields=["service", "submitted_at"]),
             models.Index(fields=["region", "status"]),
+            # The monitoring room and the dashboard count requests resolved in a period and
+            # the open ones (``stats``) without reading the closed history.
+            models.Index(fields=["submitted_at"]),
+            models.Index(fields=["resolved_at"]),
+            models.Index(
+                fields=["due_at"],
+                condition=Q(status__in=OPEN_STATUSES, merged_into__isnull=True),
+                name="servicedesk_open_due",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -89,6 +89,9 @@ def figures_by(
         "open": Count("pk", filter=open_now),
         "overdue": Count("pk", filter=open_now & Q(due_at__lt=now)),
     }
+    # Every count above looks only at requests submitted or resolved in the period or open now:
+    # reading those alone gives the same counts without scanning a hundred thousand rows.
+    requests = requests.filter(in_period | resolved | open_now)
     if not keys:  # the whole city: one row
         rows = [requests.aggregate(**counts)]
     else:
