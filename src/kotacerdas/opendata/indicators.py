@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,7 @@ from kotacerdas.core.facts import Fact, Record
 from kotacerdas.core.files import check_upload
 from kotacerdas.core.models import Pillar, Region, User
 from kotacerdas.opendata import rules, tabular
+from kotacerdas.opendata.choices import Classification, VersionStatus
 from kotacerdas.opendata.models import (
     Dataset,
     Indicator,
@@ -154,6 +156,43 @@ def fill_from_version(version: Version) -> int:
             )
             written += 1
     return written
+
+
+def public_values(indicator: Indicator) -> QuerySet[IndicatorValue]:
+    """The indicator's values the public may see: entered with evidence, or filled from a
+    published version of a public dataset (never from a limited or confidential one). Each
+    comes with its region (and the region's parent) and its source version's dataset."""
+    return (
+        IndicatorValue.objects.filter(indicator=indicator)
+        .filter(
+            Q(source_version__isnull=True)
+            | Q(
+                source_version__status=VersionStatus.PUBLISHED,
+                source_version__dataset__in=rules.public_datasets().order_by().values("pk"),
+            )
+        )
+        .select_related("region__parent", "source_version__dataset")
+    )
+
+
+def staff_values(indicator: Indicator) -> QuerySet[IndicatorValue]:
+    """The indicator's values any government staff member may see: the public ones and those
+    filled from a published version of a limited dataset. Never from a confidential dataset,
+    which is for its producer and the steward only. Loaded like ``public_values``."""
+    return (
+        IndicatorValue.objects.filter(indicator=indicator)
+        .filter(
+            Q(source_version__isnull=True)
+            | Q(
+                source_version__status=VersionStatus.PUBLISHED,
+                source_version__dataset__classification__in=[
+                    Classification.PUBLIC,
+                    Classification.LIMITED,
+                ],
+            )
+        )
+        .select_related("region__parent", "source_version__dataset")
+    )
 
 
 def dataset_columns(dataset: Dataset) -> list[str]:

@@ -16,7 +16,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -32,17 +32,16 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, render
-from django.utils import formats
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from kotacerdas.core import geo
 from kotacerdas.core.choices import RegionLevel
 from kotacerdas.core.models import Opd, Pillar, Region
 from kotacerdas.core.views import limited, too_many_requests
-from kotacerdas.opendata import publishing, rules, tabular
-from kotacerdas.opendata.choices import Direction, FileKind, VersionStatus
+from kotacerdas.opendata import maps, publishing, rules, tabular
+from kotacerdas.opendata.choices import FileKind, VersionStatus
+from kotacerdas.opendata.indicators import public_values
 from kotacerdas.opendata.models import Dataset, Indicator, IndicatorValue, Tag, Version
 
 PAGE_SIZE = 20
@@ -73,10 +72,9 @@ REGION_NAMES = {"kode_wilayah", "kode_kelurahan", "kode_kecamatan", "kode_desa",
 # A value "averages" rather than adds up when its column or unit says so.
 AVERAGE_HINTS = ("%", "persen", "rasio", "rata", "indeks", "index", "rate", "ratio", "ipm")
 
-# Choropleth classes, from the better fifth to the one left behind (ColorBrewer YlOrRd).
-PALETTE = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
-NO_DATA = "#d1d5db"
-MAP_WIDTH = 600
+# The map's colours are the maps module's; named here too for the page's readers and tests.
+PALETTE = maps.PALETTE
+NO_DATA = maps.NO_DATA
 
 
 # ---------------------------------------------------------------------------------------------
@@ -116,24 +114,6 @@ def _query(pairs: Iterable[tuple[str, Any]]) -> str:
     """A query string (with its "?") from (name, value) pairs; empty values are left out."""
     kept = [(name, value) for name, value in pairs if value not in (None, "")]
     return "?" + urlencode(kept) if kept else ""
-
-
-def _number(value: Any) -> Decimal | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        return None
-    return number if number.is_finite() else None
-
-
-def _display(value: Any) -> str:
-    """A number as the reader's locale writes it, without trailing zeros."""
-    number = _number(value)
-    if number is None:
-        return "" if value is None else str(value)
-    return formats.number_format(Decimal(f"{number.normalize():f}"))
 
 
 def _page_number(raw: str | None) -> int:
@@ -479,7 +459,7 @@ def _chart(
             rows = [r for r in rows if r.get(time["id"]) == period]
     groups: dict[Any, list[Decimal]] = {}
     for row in rows:
-        key, number = row.get(axis["id"]), _number(row.get(column))
+        key, number = row.get(axis["id"]), maps.to_decimal(row.get(column))
         if key is not None and number is not None:
             groups.setdefault(key, []).append(number)
     points = [
@@ -509,7 +489,7 @@ def _chart(
         "total": result.total,
         "capped": result.total > CHART_ROWS,
         "limit": CHART_ROWS,
-        "rows": [(label, _display(value)) for label, value in rounded],
+        "rows": [(label, maps.format_value(value)) for label, value in rounded],
         "hidden": [(k, v) for k, v in state.pairs(chart=False) if v],
         "data": json.dumps(
             {
@@ -663,145 +643,16 @@ def download(request: HttpRequest, uuid) -> FileResponse:
 # Indicators
 
 
-def _public_values(indicator: Indicator) -> QuerySet[IndicatorValue]:
-    """The indicator's values the public may see: entered with evidence, or filled from a
-    published version of a public dataset (never from a limited or confidential one)."""
-    return (
-        IndicatorValue.objects.filter(indicator=indicator)
-        .filter(
-            Q(source_version__isnull=True)
-            | Q(
-                source_version__status=VersionStatus.PUBLISHED,
-                source_version__dataset__in=rules.public_datasets().order_by().values("pk"),
-            )
-        )
-        .select_related("region__parent", "source_version__dataset")
-    )
-
-
 @require_safe
 def indicators(request: HttpRequest) -> HttpResponse:
     """Every indicator the city tracks, with its latest value for the city."""
     city = settings.KOTACERDAS_REGION
     listed = list(Indicator.objects.select_related("pillar").order_by("name"))
     for item in listed:
-        value = _public_values(item).filter(region_id=city).order_by("-year").first()
+        value = public_values(item).filter(region_id=city).order_by("-year").first()
         item.latest = value
-        item.latest_display = _display(value.value) if value else ""
+        item.latest_display = maps.format_value(value.value) if value else ""
     return render(request, "opendata/portal/indicators.html", {"indicators": listed})
-
-
-def _worst_first(values: list[IndicatorValue], direction: str) -> list[IndicatorValue]:
-    """Those left behind first: the highest values when lower is better, else the lowest."""
-    if direction == Direction.LOWER:
-        return sorted(values, key=lambda v: (-v.value, v.region.name))
-    return sorted(values, key=lambda v: (v.value, v.region.name))
-
-
-def _classes(values: list[Decimal]) -> list[Decimal]:
-    """The upper bounds of up to five quantile classes of ``values``."""
-    ordered = sorted(values)
-    count = min(len(PALETTE), len(set(ordered)))
-    bounds: list[Decimal] = []
-    for i in range(1, count + 1):
-        bound = ordered[math.ceil(i * len(ordered) / count) - 1]
-        if not bounds or bound > bounds[-1]:
-            bounds.append(bound)
-    return bounds
-
-
-def _class_of(value: Decimal, bounds: list[Decimal]) -> int:
-    return next((i for i, bound in enumerate(bounds) if value <= bound), len(bounds) - 1)
-
-
-def _colours(count: int, direction: str) -> list[str]:
-    """The fill of each class in ascending order of value: the darkest for the class left
-    behind (the highest when lower is better, the lowest when higher is better)."""
-    if count == 1:
-        spread = [len(PALETTE) // 2]
-    else:
-        spread = [round(i * (len(PALETTE) - 1) / (count - 1)) for i in range(count)]
-    colours = [PALETTE[i] for i in spread]
-    return colours if direction == Direction.LOWER else colours[::-1]
-
-
-def _svg_path(shape: geo.Shape, project) -> str:
-    parts = []
-    for polygon in shape:
-        for ring in polygon:
-            points = [project(lon, lat) for lon, lat in ring]
-            parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in points) + "Z")
-    return "".join(parts)
-
-
-def _choropleth(
-    level: str, ranked: list[IndicatorValue], direction: str, unit: str
-) -> dict[str, Any] | None:
-    """The level's regions of the city as SVG paths (lon/lat projected linearly, x scaled by
-    the cosine of the latitude), filled by the quantile class of their value."""
-    city = settings.KOTACERDAS_REGION
-    shapes = {
-        code: (name, shape)
-        for code, (name, found_level, shape) in geo.boundaries().items()
-        if found_level == level and code.startswith(city + ".")
-    }
-    if not shapes:
-        return None
-    lons = [lon for _n, s in shapes.values() for poly in s for lon, _lat in poly[0]]
-    lats = [lat for _n, s in shapes.values() for poly in s for _lon, lat in poly[0]]
-    west, east, south, north = min(lons), max(lons), min(lats), max(lats)
-    squeeze = math.cos(math.radians((south + north) / 2))
-    scale = MAP_WIDTH / max((east - west) * squeeze, 1e-9)
-    height = (north - south) * scale
-
-    def project(lon: float, lat: float) -> tuple[float, float]:
-        return (lon - west) * squeeze * scale, (north - lat) * scale
-
-    by_code = {v.region_id: v for v in ranked}
-    bounds = _classes([v.value for v in ranked if v.region_id in shapes])
-    colours = _colours(len(bounds), direction) if bounds else []
-    members: dict[int, list[Decimal]] = {}
-    regions = []
-    for code, (name, shape) in sorted(shapes.items()):
-        value = by_code.get(code)
-        fill = NO_DATA
-        if value is not None and bounds:
-            index = _class_of(value.value, bounds)
-            members.setdefault(index, []).append(value.value)
-            fill = colours[index]
-        regions.append(
-            {
-                "code": code,
-                "name": name,
-                "d": _svg_path(shape, project),
-                "fill": fill,
-                "display": f"{_display(value.value)} {unit}" if value else _("no data"),
-            }
-        )
-    outlines = []
-    if level == RegionLevel.VILLAGE:
-        outlines = [
-            _svg_path(shape, project)
-            for code, (_name, found_level, shape) in sorted(geo.boundaries().items())
-            if found_level == RegionLevel.DISTRICT and code.startswith(city + ".")
-        ]
-    legend = [
-        {
-            "fill": colours[i],
-            "low": _display(min(members[i])),
-            "high": _display(max(members[i])),
-        }
-        for i in range(len(bounds))
-        if i in members
-    ]
-    return {
-        "viewbox": f"-2 -2 {MAP_WIDTH + 4} {height + 4:.1f}",
-        "regions": regions,
-        "outlines": outlines,
-        "legend": legend,
-        "no_data": NO_DATA,
-        "missing": any(r["fill"] == NO_DATA for r in regions),
-    }
 
 
 @require_safe
@@ -810,30 +661,25 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     kecamatan or kelurahan of the latest year ranked with those left behind first, as a table
     and as a choropleth map. Every value names its source."""
     found = get_object_or_404(Indicator.objects.select_related("pillar"), code=code)
-    city = settings.KOTACERDAS_REGION
-    values = list(_public_values(found).order_by("year", "region_id"))
-    yearly = [v for v in values if v.region_id == city]
-    for value in values:
-        value.display = _display(value.value)
-    levels = []
+    yearly = list(
+        public_values(found).filter(region_id=settings.KOTACERDAS_REGION).order_by("year")
+    )
+    for value in yearly:
+        value.display = maps.format_value(value.value)
+    # Each level with values inside the city, its latest year and that year's ranking.
+    levels: list[tuple[str, str, int, list[IndicatorValue]]] = []
     for level, label in (
         (RegionLevel.VILLAGE, _("Kelurahan")),
         (RegionLevel.DISTRICT, _("Kecamatan")),
     ):
-        inside = [
-            v for v in values if v.region.level == level and v.region_id.startswith(city + ".")
-        ]
-        if inside:
-            levels.append((level, label, max(v.year for v in inside), inside))
-    level = request.GET.get("level")
-    chosen = next((lv for lv in levels if lv[0] == level), levels[0] if levels else None)
-    ranked: list[IndicatorValue] = []
+        year, ranked = maps.latest_ranking(found, level)
+        if year is not None:
+            levels.append((level, label, year, ranked))
+    wanted = request.GET.get("level")
+    chosen = next((lv for lv in levels if lv[0] == wanted), levels[0] if levels else None)
     choropleth = None
-    year = None
     if chosen is not None:
-        level, _label_text, year, inside = chosen
-        ranked = _worst_first([v for v in inside if v.year == year], found.direction)
-        choropleth = _choropleth(level, ranked, found.direction, found.unit)
+        choropleth = maps.choropleth(chosen[0], chosen[3], found.direction, found.unit)
     return render(
         request,
         "opendata/portal/indicator.html",
@@ -844,8 +690,8 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
             "levels": [(lv[0], lv[1]) for lv in levels],
             "level": chosen[0] if chosen else None,
             "level_label": chosen[1] if chosen else "",
-            "year": year,
-            "ranked": ranked,
+            "year": chosen[2] if chosen else None,
+            "ranked": chosen[3] if chosen else [],
             "map": choropleth,
             "chart": json.dumps(
                 {
