@@ -1,6 +1,6 @@
 """Shared test fixtures: the reference data, loaded once per test database, and the named
 personas of GUIDE section 4 (an administrator, an OPD officer of Dinas Sosial and one of Dinas
-Kesehatan, an assessor, an executive, an anonymous citizen)."""
+Kesehatan, an officer of a kelurahan office, an assessor, an executive, an anonymous citizen)."""
 
 from __future__ import annotations
 
@@ -103,6 +103,23 @@ def assessor(db) -> User:
 @pytest.fixture
 def executive(db) -> User:
     return _persona("executive", Role.EXECUTIVE)
+
+
+@pytest.fixture
+def kelurahan_office(kediri) -> Opd:
+    """The office of Kelurahan Balowerti (35.71.02.1002), which serves that kelurahan."""
+    return Opd.objects.create(
+        code="kel-balowerti",
+        name="Kelurahan Balowerti",
+        kind=OpdKind.KELURAHAN,
+        region=Region.objects.get(code="35.71.02.1002"),
+    )
+
+
+@pytest.fixture
+def kelurahan_officer(kelurahan_office) -> User:
+    """An officer of a kelurahan office: sees what is located in their kelurahan."""
+    return _persona("officer-balowerti", Role.OPD_OFFICER, kelurahan_office)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser, Group, Permission
 
-from kotacerdas.core.choices import Role
+from kotacerdas.core.choices import OpdKind, Role
 from kotacerdas.core.models import Opd, User
 
 # The fields of its own OPD record that an OPD officer may keep up to date; the rest (name,
@@ -57,6 +57,23 @@ def is_administrator(user: User | AnonymousUser) -> bool:
 def is_staff_member(user: User | AnonymousUser) -> bool:
     """Anyone with a role may enter the staff area; what they see there depends on the role."""
     return bool(roles_of(user))
+
+
+def area_of(user: User | AnonymousUser) -> str | None:
+    """The region code of the area an officer of a kecamatan or kelurahan office serves (their
+    OPD's ``region``), or None for everyone else. Such an officer sees the figures and records
+    located in that area: a kecamatan office its kelurahan too."""
+    if not has_role(user, Role.OPD_OFFICER) or user.opd is None:
+        return None
+    opd = user.opd
+    if opd.kind in (OpdKind.KECAMATAN, OpdKind.KELURAHAN) and opd.region_id:
+        return opd.region_id
+    return None
+
+
+def in_area(code: str, area: str) -> bool:
+    """Whether the region ``code`` lies in the area ``area`` (itself or below it)."""
+    return code == area or code.startswith(area + ".")
 
 
 def grant_role(user: User, role: Role, opd: Opd | None = None) -> None:

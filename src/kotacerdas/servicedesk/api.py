@@ -379,7 +379,8 @@ def list_requests(
     request: HttpRequest, filters: Query[DeskRequestFilters]
 ) -> QuerySet[ServiceRequest]:
     """The requests you may see, the newest first: every request for the desk and the
-    executives, an OPD officer's own OPD's queue (once the desk has assigned them). Filtered by
+    executives, an OPD officer's own OPD's queue and, for a kecamatan or kelurahan office, the
+    requests located in its area (read only; once the desk has assigned them). Filtered by
     status, OPD code, service code, region code (a kelurahan, or a kecamatan for all of its
     kelurahan), submission dates (local dates, both inclusive) and whether they are overdue."""
     user = staff_user(request)
@@ -411,9 +412,17 @@ def _visible(user: User, number: str) -> ServiceRequest:
 
 def _masked_contact(user: User, found: ServiceRequest) -> dict[str, Any]:
     """The contact as every reader of the request sees it: masked, and for an anonymous
-    complaint not at all unless the reader is the desk."""
-    if found.anonymous and not rules.is_desk(user):
-        return {"anonymous": True, "hidden": True, "name": None, "phone": None, "email": None}
+    complaint not at all unless the reader is the desk. A kecamatan or kelurahan office
+    reading a request of its area that is not in its own queue sees none of it."""
+    reads_area_only = not (rules.reads_all(user) or rules.works_on(user, found))
+    if reads_area_only or (found.anonymous and not rules.is_desk(user)):
+        return {
+            "anonymous": found.anonymous,
+            "hidden": True,
+            "name": None,
+            "phone": None,
+            "email": None,
+        }
     return {
         "anonymous": found.anonymous,
         "hidden": False,

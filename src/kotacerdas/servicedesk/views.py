@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -21,7 +23,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kotacerdas.core import access
-from kotacerdas.core.models import Opd
+from kotacerdas.core.choices import RegionLevel
+from kotacerdas.core.models import Opd, Region
 from kotacerdas.core.personal import mask_email, mask_phone, record_access
 from kotacerdas.core.views import administrator_required, staff_required
 from kotacerdas.servicedesk import catalogue, keys, rules, stats, workflow
@@ -37,6 +40,8 @@ from kotacerdas.servicedesk.models import (
 )
 
 PAGE_SIZE = 50
+# The shape of a Kemendagri region code, as far as the queue's filter needs to know.
+REGION_CODE = re.compile(r"[0-9][0-9.]{0,12}")
 
 
 def _visible(request: HttpRequest, number: str) -> ServiceRequest:
@@ -47,14 +52,31 @@ def _visible(request: HttpRequest, number: str) -> ServiceRequest:
     return found
 
 
+def region_choices(user: Any) -> list[tuple[str, str, bool]]:
+    """The places the queue can be filtered by, as (code, name, is a kecamatan), in code order
+    so that each kecamatan heads its kelurahan: the area a kecamatan or kelurahan office
+    serves, or the whole city for everyone else."""
+    area = access.area_of(user) or settings.KOTACERDAS_REGION
+    regions = Region.objects.filter(
+        Q(code=area) | Q(code__startswith=f"{area}."),
+        level__in=[RegionLevel.DISTRICT, RegionLevel.VILLAGE],
+    ).order_by("code")
+    return [
+        (code, name, level == RegionLevel.DISTRICT)
+        for code, name, level in regions.values_list("code", "name", "level")
+    ]
+
+
 @staff_required
 @require_safe
 def queue(request: HttpRequest) -> HttpResponse:
     """The work list: for the desk every request (new ones first to triage), for an OPD officer
-    their OPD's queue, for executives everything to read. Filters by status, OPD, service,
-    kelurahan and overdue; oldest deadline first."""
+    their OPD's queue (and a kecamatan or kelurahan office the requests located in its area),
+    for executives everything to read. Filters by status, OPD, service, region (``region``: a
+    kecamatan or kelurahan code, the region and everything in it), text and overdue; oldest
+    deadline first."""
     requests = rules.visible_requests(request.user).select_related("merged_into")
-    filters = {key: request.GET.get(key, "") for key in ("status", "opd", "service", "q")}
+    filters = {key: request.GET.get(key, "") for key in ("status", "opd", "service", "region", "q")}
     if filters["status"] == "open" or not filters["status"]:
         requests = requests.open()
     elif filters["status"] in Status.values:
@@ -63,6 +85,13 @@ def queue(request: HttpRequest) -> HttpResponse:
         requests = requests.filter(opd__code=filters["opd"])
     if filters["service"]:
         requests = requests.filter(service__code=filters["service"])
+    if filters["region"]:
+        # A value that is no region code simply matches nothing.
+        requests = (
+            requests.filter(rules.in_region(filters["region"]))
+            if REGION_CODE.fullmatch(filters["region"])
+            else requests.none()
+        )
     if request.GET.get("overdue"):
         requests = requests.filter(due_at__lt=timezone.now())
     if filters["q"]:
@@ -85,6 +114,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             if rules.reads_all(request.user)
             else [],
             "services": Service.objects.filter(active=True),
+            "regions": region_choices(request.user),
             "is_desk": rules.is_desk(request.user),
             "now": timezone.now(),
             "to_triage": rules.visible_requests(request.user)
@@ -100,7 +130,7 @@ def _contact(user: Any, filed: ServiceRequest, reveal: bool) -> dict[str, Any]:
     """What the reader sees of the citizen: masked by default; unmasked only on request, for
     whoever ``rules.sees_contact`` allows, and then recorded."""
     if not rules.sees_contact(user, filed):
-        return {"hidden": True}
+        return {"hidden": True, "anonymous": filed.anonymous}
     if reveal:
         record_access(user, filed, ["name", "phone", "email"], "view")
         return {
@@ -131,6 +161,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
     can_act = (is_desk or works_on) and filed.merged_into_id is None
     context = {
         "filed": filed,
+        "area_reader": not (is_desk or works_on) and rules.reads_in_area(user, filed),
         "events": filed.events.select_related("actor", "opd"),
         "photos": filed.photos.all(),
         "duplicates": filed.duplicates.all(),
