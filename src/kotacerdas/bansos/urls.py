@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from kotacerdas.bansos import views
+from kotacerdas.bansos import dtks_views, views
 
 app_name = "bansos"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("warga/<int:pk>/", views.person, name="person"),
     path("impor/", views.imports_page, name="imports"),
     path("impor/<int:pk>/", views.import_report, name="import-report"),
+    path("dtks/", dtks_views.dtks, name="dtks"),
     path("pencocokan/", views.linkage, name="linkage"),
     path("pencocokan/tinjau/<int:pk>/", views.review, name="review"),
     path("kasus/", include("kotacerdas.bansos.urls_cases")),

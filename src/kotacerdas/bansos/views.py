@@ -77,6 +77,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "reconciliation": feeds.last_reconciliation(),
             "pending_reviews": LinkReview.objects.filter(decision=ReviewDecision.PENDING).count(),
             "open_cases": Case.objects.filter(status=CaseStatus.OPEN).count(),
+            # The work waiting, and the links from a figure to the records behind it, are for
+            # those who work in the registry; executives see the figures only.
+            "can_work": rules.can_work_registry(request.user),
         },
     )
 
