@@ -1,4 +1,5 @@
-"""Changing OPD records: the one write path used by the web form, the API and the admin."""
+"""OPD records: the one write path used by the web form, the API and the admin, and who to
+write to at an OPD."""
 
 from __future__ import annotations
 
@@ -34,3 +35,15 @@ def update_opd(actor: User, opd: Opd, changes: dict[str, Any]) -> Opd:
         raise ValidationError({"parent": "An OPD cannot be its own parent unit."})
     opd.save(update_fields=[*changes, "updated_at"])
     return opd
+
+
+def mail_recipients(opd: Opd) -> list[str]:
+    """Where mail to an OPD goes: its office address and its active officers' addresses,
+    each once, sorted (reminders of overdue reports and action items)."""
+    addresses = {opd.email} if opd.email else set()
+    addresses |= {
+        email
+        for email in User.objects.filter(opd=opd, is_active=True).values_list("email", flat=True)
+        if email
+    }
+    return sorted(addresses)

@@ -50,7 +50,7 @@ class TargetInline(admin.TabularInline):
 
 @admin.register(models.Kpi)
 class KpiAdmin(admin.ModelAdmin):
-    list_display = ("name", "programme", "unit", "direction")
+    list_display = ("name", "programme", "unit", "direction", "green_from", "amber_from")
     search_fields = ("name", "programme__name")
     inlines = [TargetInline]
 

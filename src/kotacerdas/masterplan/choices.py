@@ -36,6 +36,17 @@ class Direction(models.TextChoices):
     LOWER = "lower", _("Lower is better")
 
 
+class Rag(models.TextChoices):
+    """A KPI's status for a period. "Not reported" is its own status, never green: a KPI with no
+    value for the period tells the leadership nothing good."""
+
+    GREEN = "green", _("On target")
+    AMBER = "amber", _("Near target")
+    RED = "red", _("Off target")
+    NOT_REPORTED = "not_reported", _("Not reported")
+    NO_TARGET = "no_target", _("No target")
+
+
 class Period(models.TextChoices):
     """The period a KPI value or a progress report covers: a quarter, or the whole year."""
 

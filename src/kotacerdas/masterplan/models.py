@@ -174,9 +174,14 @@ class Budget(models.Model):
         return f"{self.programme} {self.year} {self.source}"
 
 
+PERCENT = [MinValueValidator(0)]
+
+
 class Kpi(models.Model):
     """A key performance indicator of a programme: what is measured, in which unit, which way is
-    better, from which baseline, with a target per year."""
+    better, from which baseline, with a target per year. Its red/amber/green thresholds say how
+    much of the target a value must achieve to be green, and to be amber rather than red
+    (``kpis.kpi_status``)."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="kpis")
     name = models.CharField(_("name"), max_length=200)
@@ -186,11 +191,32 @@ class Kpi(models.Model):
     )
     baseline = models.DecimalField(_("baseline"), max_digits=16, decimal_places=2)
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"))
+    green_from = models.DecimalField(
+        _("green from (% of target)"),
+        max_digits=5,
+        decimal_places=1,
+        default=100,
+        validators=PERCENT,
+        help_text=_("A value achieving at least this share of the target is green."),
+    )
+    amber_from = models.DecimalField(
+        _("amber from (% of target)"),
+        max_digits=5,
+        decimal_places=1,
+        default=90,
+        validators=PERCENT,
+        help_text=_("Below the green threshold but at least this share is amber; less is red."),
+    )
 
     class Meta:
         verbose_name = _("KPI")
         verbose_name_plural = _("KPIs")
         ordering = ["programme", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amber_from__lte=models.F("green_from")), name="kpi_amber_below_green"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.unit})"

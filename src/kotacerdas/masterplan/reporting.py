@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from kotacerdas.core.audit import records_actor
 from kotacerdas.core.files import check_upload
 from kotacerdas.core.models import Opd, User
+from kotacerdas.core.opds import mail_recipients
 from kotacerdas.masterplan import rules
 from kotacerdas.masterplan.choices import BudgetSource, ProgrammeStatus, ReportStatus
 from kotacerdas.masterplan.models import (
@@ -337,12 +338,7 @@ def remind_overdue(today: datetime.date | None = None) -> int:
     of messages sent."""
     messages = []
     for item in overdue_reports(today):
-        recipients = [item.opd.email] if item.opd.email else []
-        recipients += [
-            officer.email
-            for officer in User.objects.filter(opd=item.opd, is_active=True)
-            if officer.email
-        ]
+        recipients = mail_recipients(item.opd)
         if not recipients:
             continue
         subject = _("Progress report %(year)s %(period)s is overdue") % {
@@ -359,5 +355,5 @@ def remind_overdue(today: datetime.date | None = None) -> int:
             "due": item.period.due_date.isoformat(),
             "days": item.days_late,
         }
-        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, sorted(set(recipients))))
+        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
     return send_mass_mail(messages, fail_silently=False) if messages else 0

@@ -148,6 +148,8 @@ class ProgrammeKpiOut(Schema):
     direction: Direction
     baseline: Decimal
     baseline_year: int
+    green_from: Decimal = Field(..., description="green from this % of the target achieved")
+    amber_from: Decimal = Field(..., description="amber from this %; below it red")
     targets: list[KpiTargetOut]
     actuals: list[KpiActualOut]
 

@@ -122,6 +122,8 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
             "charts": charts,
             "history": history,
             "can_edit": rules.can_edit_programme(request.user, programme),
+            # A KPI followed from the dashboard opens with its values and their reports.
+            "open_kpi": request.GET.get("kpi", ""),
         },
     )
 

@@ -259,6 +259,8 @@ def test_programme_detail_shape(client_for, assessor, administrator, programme, 
             "direction": "higher",
             "baseline": "78.00",
             "baseline_year": 2020,
+            "green_from": "100.0",
+            "amber_from": "90.0",
             "targets": [{"year": 2026, "value": "95.00"}],
             "actuals": [
                 {
