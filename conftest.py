@@ -20,6 +20,7 @@ pytest_plugins = [
     "kotacerdas.servicedesk.tests.fixtures",
     "kotacerdas.opendata.tests.fixtures",
     "kotacerdas.bansos.tests.fixtures",
+    "kotacerdas.dashboard.tests.fixtures",
 ]
 
 

@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from kotacerdas import __version__
 from kotacerdas.core.api import router as core_router
 from kotacerdas.core.api_common import install_error_handlers
+from kotacerdas.dashboard.api import router as dashboard_router
 from kotacerdas.evaluation.api import router as evaluation_router
 from kotacerdas.masterplan.api import router as masterplan_router
 from kotacerdas.servicedesk.api import router as servicedesk_router
@@ -29,3 +30,4 @@ api.add_router("/", core_router)
 api.add_router("/masterplan", masterplan_router)
 api.add_router("/evaluation", evaluation_router)
 api.add_router("/servicedesk", servicedesk_router)
+api.add_router("/dashboard", dashboard_router)

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "kotacerdas.servicedesk",
     "kotacerdas.opendata",
     "kotacerdas.bansos",
+    "kotacerdas.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -205,6 +206,13 @@ BANSOS = {
     # imported while the clerk waits (about 150,000 rows, well within gunicorn's 60 s); larger
     # extracts go through `kotacerdas bansos import`.
     "MAX_UPLOAD_BYTES": conf.env_int("KOTACERDAS_MAX_REGISTRY_FILE_BYTES", 20 * 1024 * 1024),
+}
+
+DASHBOARD = {
+    # The smart city index the masterplan aims for, used until an evaluation sets its own.
+    "INDEX_TARGET": conf.env_str("KOTACERDAS_INDEX_TARGET", "3.600"),
+    # Action items overdue are reminded to their owner OPD at most once in this many days.
+    "REMIND_EVERY_DAYS": conf.env_int("KOTACERDAS_ACTION_REMINDER_DAYS", 7),
 }
 
 # Request bodies over this size are refused (413) before any view reads them.

@@ -18,6 +18,8 @@ urlpatterns = [
     path("data/", include("kotacerdas.opendata.urls_portal")),
     path("staf/bansos/", include("kotacerdas.bansos.urls")),
     path("cek-bansos/", include("kotacerdas.bansos.urls_public")),
+    path("eksekutif/", include("kotacerdas.dashboard.urls")),
+    path("kinerja/", include("kotacerdas.dashboard.urls_public")),
     path("api/3/action/", include("kotacerdas.opendata.urls_ckan")),
     # ckanapi and some harvesters call the unversioned path.
     re_path(r"^api/action/(?P<name>[^/]+)/?$", ckan.action_view),

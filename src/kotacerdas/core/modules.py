@@ -105,6 +105,7 @@ MODULES = (
             _("Index, programmes, services, social aid and indicators on one page"),
             _("Stat meetings with action items and follow-up"),
         ),
+        url_name="dashboard:home",
     ),
 )
 

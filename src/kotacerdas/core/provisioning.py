@@ -169,6 +169,8 @@ DEMO_ACCOUNTS = [
     # The service desk: Diskominfo triages, Dinas PUPR works its queue.
     ("kominfo", Role.OPD_OFFICER, "diskominfo"),
     ("pupr", Role.OPD_OFFICER, "dpupr"),
+    # A kecamatan office: the dashboard limited to its area.
+    ("mojoroto", Role.OPD_OFFICER, "kec-357101"),
     ("asesor", Role.ASSESSOR, None),
     ("eksekutif", Role.EXECUTIVE, None),
 ]

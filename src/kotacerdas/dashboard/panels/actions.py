@@ -1,0 +1,40 @@
+"""The action items panel: the live items of the reader's scope, the overdue ones counted."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from kotacerdas.dashboard.choices import LIVE_ACTION_STATUSES
+from kotacerdas.dashboard.models import ActionItem
+from kotacerdas.dashboard.panels.base import (
+    Panel,
+    Reader,
+    link,
+    overdue_count,
+)
+from kotacerdas.dashboard.scope import Scope
+
+
+def scoped_actions(scope: Scope):
+    actions = ActionItem.objects.select_related("owner", "meeting")
+    if scope.opd_code:
+        actions = actions.filter(owner__code=scope.opd_code)
+    return actions
+
+
+def actions_panel(reader: Reader) -> Panel:
+    """The action items still open, the overdue ones first."""
+    panel = Panel("actions", _("Action items"))
+    live = list(scoped_actions(reader.scope).filter(status__in=LIVE_ACTION_STATUSES))
+    overdue = [a for a in live if a.due_date < reader.today]
+    panel.figures.append(
+        overdue_count(
+            reader,
+            "actions.overdue",
+            len(overdue),
+            _("Stat meetings"),
+            link("dashboard:actions", overdue=1),
+        )
+    )
+    panel.context = {"overdue": overdue, "live": live}
+    return panel
