@@ -7,7 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from kotacerdas.core.access import grant_role
 from kotacerdas.core.choices import OpdKind, Role
@@ -40,6 +42,15 @@ def kediri(db) -> Region:
         load_regions()
         load_pillars()
     return Region.objects.get(code="35.71")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the platform's default language: a test client's request activates
+    the language of its cookie for the thread, and it must not carry over to the next test."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
@@ -154,6 +165,34 @@ def give_password(user: User) -> User:
     user.set_password(PASSWORD)
     user.save()
     return user
+
+
+PHONE_WIDTH = 360  # GUIDE section 4: public pages are tested on a 360x740 screen
+
+
+def assert_fits_phone(page) -> None:
+    """Assert that the Playwright ``page`` fits a phone's screen: its viewport is at most
+    360 px wide (the ``phone`` fixture's) and nothing on it scrolls sideways. A failure names
+    the page and the elements that stick out."""
+    width, scroll = page.evaluate("[window.innerWidth, document.documentElement.scrollWidth]")
+    assert width <= PHONE_WIDTH, f"{page.url} is read on a {width}px screen, not a phone's"
+    assert scroll <= width, (
+        f"{page.url} scrolls sideways: {scroll}px wide on a {width}px screen; sticking out: "
+        + ", ".join(_sticking_out(page, width))
+    )
+
+
+def _sticking_out(page, width: int) -> list[str]:
+    """The first elements whose right edge lies past ``width``, as CSS-like selectors."""
+    return page.evaluate(
+        """(width) => Array.from(document.querySelectorAll("body *"))
+            .filter((el) => el.getBoundingClientRect().right > width + 0.5)
+            .slice(0, 5)
+            .map((el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+                + (typeof el.className === "string" && el.className.trim()
+                    ? "." + el.className.trim().split(/\\s+/).join(".") : ""))""",
+        width,
+    )
 
 
 @pytest.fixture

@@ -19,8 +19,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from kotacerdas.bansos import cases, registry, rules
 from kotacerdas.bansos.choices import CaseKind, CaseStatus
 from kotacerdas.bansos.models import Case
-from kotacerdas.bansos.views import city_kelurahan, registry_required
+from kotacerdas.bansos.views import registry_required
 from kotacerdas.core.personal import mask_email, mask_phone, mask_text, record_access
+from kotacerdas.core.villages import city_villages
 
 PAGE_SIZE = 50
 # The personal fields of a case, as recorded when revealed. The reporter's name is among them:
@@ -55,7 +56,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "kinds": CaseKind.choices,
             "statuses": [*CaseStatus.choices, ("all", _("All"))],
-            "kelurahan_choices": city_kelurahan(),
+            "kelurahan_choices": city_villages(),
         },
     )
 

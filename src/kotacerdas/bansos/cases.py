@@ -19,7 +19,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -30,9 +29,8 @@ from kotacerdas.bansos import registry, rules
 from kotacerdas.bansos.choices import CaseKind, CaseStatus
 from kotacerdas.bansos.identity import IdentityError, parse_nik
 from kotacerdas.bansos.models import Case, Person
-from kotacerdas.core.choices import RegionLevel
-from kotacerdas.core.models import Region
 from kotacerdas.core.personal import normalise_contact
+from kotacerdas.core.villages import city_village
 
 NUMBER_PREFIX = {CaseKind.PROPOSAL: "USL", CaseKind.OBJECTION: "SGH"}
 MAX_NAME = 150
@@ -92,13 +90,7 @@ def check_case(new: NewCase) -> tuple[dict[str, Any], dict[str, list[str]]]:
             cleaned["subject_nik_index"] = registry.nik_index(parsed.value)
 
     code = (new.kelurahan or "").strip()
-    region = None
-    if code:
-        region = Region.objects.filter(
-            code=code,
-            level=RegionLevel.VILLAGE,
-            code__startswith=settings.KOTACERDAS_REGION + ".",
-        ).first()
+    region = city_village(code)
     if region is None:
         errors["kelurahan"] = [
             _("Pick a kelurahan from the list.") if code else _("Choose a kelurahan.")

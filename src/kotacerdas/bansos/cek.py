@@ -39,7 +39,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, router
 from django.db.models import Q, QuerySet
@@ -51,9 +50,9 @@ from kotacerdas.bansos import registry
 from kotacerdas.bansos.identity import IdentityError, parse_nik
 from kotacerdas.bansos.models import Enrolment, Lookup
 from kotacerdas.core import ratelimit
-from kotacerdas.core.choices import RegionLevel
 from kotacerdas.core.models import Region
 from kotacerdas.core.personal import blind_index, mask_text
+from kotacerdas.core.villages import city_village
 
 # An enrolment that ended this long ago is still shown: the citizen asking about last
 # quarter's payment should see the programme, with the date it ended.
@@ -160,11 +159,7 @@ def check_kelurahan_query(kelurahan: str, name: str) -> KelurahanQuery:
     if not code:
         errors["kelurahan"] = [_("Choose a kelurahan.")]
     else:
-        region = Region.objects.filter(
-            code=code,
-            level=RegionLevel.VILLAGE,
-            code__startswith=settings.KOTACERDAS_REGION + ".",
-        ).first()
+        region = city_village(code)
         if region is None:
             errors["kelurahan"] = [_("Pick a kelurahan from the list.")]
     key = _name_key(name, errors)

@@ -25,6 +25,24 @@ class Relationship(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class NikWarning(models.TextChoices):
+    """Where a valid NIK disagrees with the recorded person (``identity.nik_warnings``). A NIK
+    is permanent and never corrected, so the disagreement is kept on the person as a warning
+    for a clerk, worded for the import report and the person's page alike."""
+
+    DOB_MISMATCH = (
+        "nik_dob_mismatch",
+        _(
+            "The NIK's date digits disagree with the recorded date of birth. A NIK is never "
+            "corrected: check the birth date."
+        ),
+    )
+    SEX_MISMATCH = (
+        "nik_sex_mismatch",
+        _("The NIK's day (women + 40) disagrees with the recorded sex."),
+    )
+
+
 class ProgrammeLevel(models.TextChoices):
     NATIONAL = "national", _("National")
     LOCAL = "local", _("Local (APBD)")

@@ -14,7 +14,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from kotacerdas.bansos import disbursement, imports, linking, synth
+from kotacerdas.bansos import disbursement, imports, linking, registry, synth
 from kotacerdas.bansos.choices import Relationship
 from kotacerdas.bansos.models import Enrolment, Person, Programme
 from kotacerdas.core.models import Region
@@ -51,21 +51,28 @@ def _kartu_sahabat() -> None:
     rng = random.Random(SEED)  # noqa: S311 - invented card numbers, not secrets
     today = timezone.localdate()
     start = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-    # The heads of the linked households in the two poorest deciles.
-    heads = Person.objects.filter(
-        dtks_records__isnull=False,
-        welfare_decile__lte=2,
-        relationship__in=[Relationship.HEAD, ""],
-    ).distinct()
+    # The heads of the linked households in the two poorest deciles, unless already enrolled
+    # (the registry's rule, ``registry.overlapping``).
+    heads = list(
+        Person.objects.filter(
+            dtks_records__isnull=False,
+            welfare_decile__lte=2,
+            relationship__in=[Relationship.HEAD, ""],
+        )
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+    enrolled = registry.overlapping(heads, programme, start)
     Enrolment.objects.bulk_create(
         Enrolment(
-            person=person,
+            person_id=person_id,
             programme=programme,
             start=start,
             amount=DEMO_AMOUNT,
             account_number=f"{DEMO_CARD_PREFIX}{rng.randrange(10**8):08d}",
             source="demo",
         )
-        for person in heads
+        for person_id in heads
+        if person_id not in enrolled
     )
     disbursement.create_batch(programme, today.strftime("%Y-%m"), None)

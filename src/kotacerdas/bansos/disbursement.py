@@ -65,8 +65,6 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-from auditlog.models import LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Sum, Value, When
@@ -83,11 +81,13 @@ from kotacerdas.bansos.models import (
     Enrolment,
     Exclusion,
     Payment,
+    Person,
     Programme,
 )
-from kotacerdas.core.audit import acting_as
+from kotacerdas.core.audit import acting_as, log_bulk_changes
 from kotacerdas.core.files import MAX_UPLOAD_BYTES
 from kotacerdas.core.models import PersonalDataAccess, User
+from kotacerdas.core.personal import record_accesses
 from kotacerdas.core.spreadsheets import UnreadableRow, csv_rows, neutralise, unneutralise
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -147,15 +147,6 @@ def hold_reason_labels(codes: str) -> list[str]:
 def payment_reference(batch_id: int, payment_id: int) -> str:
     """The reference the bank quotes for a payment: unique and never changing."""
     return f"KS-{batch_id}-{payment_id}"
-
-
-def _locked_batch(batch: Batch) -> Batch:
-    """Re-read the batch inside the transaction, locked, so that two clerks working on it at
-    once (one releasing, one exporting) see each other's result."""
-    fresh = Batch.objects.select_for_update().get(pk=batch.pk)
-    for name in ("status", "exported_at", "reconciled_at"):
-        setattr(batch, name, getattr(fresh, name))
-    return batch
 
 
 # ---------------------------------------------------------------------------------------------
@@ -241,7 +232,7 @@ def _candidates(programme: Programme, period: str, first: dt.date, last: dt.date
                 same_period.filter(status__in=[PaymentStatus.PENDING, PaymentStatus.PAID])
             ),
             held_elsewhere=Exists(
-                same_period.filter(status=PaymentStatus.HELD, batch__status=BatchStatus.DRAFT)
+                same_period.filter(status=PaymentStatus.HELD, batch__status__in=Batch.RELEASE_WHILE)
             ),
         )
     )
@@ -363,11 +354,14 @@ def release_payment(payment: Payment, user: User, reason: str) -> Payment:
             {"reason": _("Write why this payment may be made despite what held it back.")}
         )
     with transaction.atomic(), acting_as(user):
-        batch = _locked_batch(payment.batch)
+        # The batch re-read under a lock, so that two clerks working on it at once (one
+        # releasing, one exporting) see each other's result.
+        batch = payment.batch
+        batch.refresh_from_db(from_queryset=Batch.objects.select_for_update())
         locked = Payment.objects.select_for_update().get(pk=payment.pk)
         if locked.status != PaymentStatus.HELD:
             raise ValidationError({"status": _("Only a held payment can be released.")})
-        if batch.status != BatchStatus.DRAFT:
+        if not batch.can_release:
             raise ValidationError(
                 {
                     "status": _(
@@ -407,8 +401,8 @@ def export_payment_file(batch: Batch, user: User) -> str:
     download is not a new payment). Each download is recorded as an export of each person's
     name and account number."""
     with transaction.atomic(), acting_as(user):
-        _locked_batch(batch)
-        if batch.status == BatchStatus.RECONCILED:
+        batch.refresh_from_db(from_queryset=Batch.objects.select_for_update())
+        if not batch.can_export:
             raise ValidationError(
                 {"status": _("The batch is reconciled: its payment file cannot be sent again.")}
             )
@@ -445,19 +439,12 @@ def export_payment_file(batch: Batch, user: User) -> str:
                 ]
             )
         Payment.objects.bulk_update(named, ["bank_reference"], batch_size=CHUNK)
-        actor = user if getattr(user, "is_authenticated", False) else None
-        PersonalDataAccess.objects.bulk_create(
-            [
-                PersonalDataAccess(
-                    user=actor,
-                    action=PersonalDataAccess.Action.EXPORT,
-                    subject_type="bansos.person",
-                    subject_id=str(payment.person_id),
-                    fields=",".join(EXPORTED_FIELDS),
-                )
-                for payment in payments
-            ],
-            batch_size=CHUNK,
+        record_accesses(
+            user,
+            Person,
+            [payment.person_id for payment in payments],
+            EXPORTED_FIELDS,
+            PersonalDataAccess.Action.EXPORT,
         )
         if batch.status == BatchStatus.DRAFT:
             batch.status = BatchStatus.EXPORTED
@@ -733,33 +720,6 @@ def _read_lines(text: str) -> list[_Line]:
     return lines
 
 
-def _log_status_changes(
-    batch: Batch, changes: list[tuple[Payment, dict[str, list[Any]]]], user: User
-) -> None:
-    """Audit-trail entries for the payments a result file changed, written in bulk (the
-    per-save signal would cost a query per payment)."""
-    if not changes:
-        return
-    content_type = ContentType.objects.get_for_model(Payment)
-    actor = user if getattr(user, "is_authenticated", False) else None
-    LogEntry.objects.bulk_create(
-        [
-            LogEntry(
-                content_type=content_type,
-                object_pk=str(payment.pk),
-                object_id=payment.pk,
-                object_repr=f"{batch} #{payment.pk}",
-                action=LogEntry.Action.UPDATE,
-                changes=diff,
-                actor=actor,
-                additional_data={"source": "bank_result"},
-            )
-            for payment, diff in changes
-        ],
-        batch_size=CHUNK,
-    )
-
-
 def import_bank_result(batch: Batch, file: IO[bytes], user: User) -> Reconciliation:
     """Apply the bank's result file to a batch sent to the bank (format in the module's
     docstring): each payment it lists becomes paid, failed or returned with the bank's reason
@@ -768,8 +728,8 @@ def import_bank_result(batch: Batch, file: IO[bytes], user: User) -> Reconciliat
     reconciled; importing the same file again changes nothing."""
     lines = _read_lines(_read_result(file))
     with transaction.atomic(), acting_as(user):
-        _locked_batch(batch)
-        if batch.status == BatchStatus.DRAFT:
+        batch.refresh_from_db(from_queryset=Batch.objects.select_for_update())
+        if not batch.can_import_result:
             raise ResultFileRefused(
                 [Problem(None, "", _("The payment file of this batch has not been sent yet."))]
             )
@@ -836,7 +796,7 @@ def import_bank_result(batch: Batch, file: IO[bytes], user: User) -> Reconciliat
             raise ResultFileRefused(problems)
 
         changed: list[Payment] = []
-        history: list[tuple[Payment, dict[str, list[Any]]]] = []
+        history: list[tuple[int, str, dict[str, list[Any]]]] = []
         for payment, line in to_apply:
             status = BANK_STATUS[BankStatus(line.status)]
             new = {
@@ -855,11 +815,11 @@ def import_bank_result(batch: Batch, file: IO[bytes], user: User) -> Reconciliat
                 for name, value in new.items():
                     setattr(payment, name, value)
                 changed.append(payment)
-                history.append((payment, diff))
+                history.append((payment.pk, f"{batch} #{payment.pk}", diff))
         Payment.objects.bulk_update(
             changed, ["status", "reason_code", "settled_at"], batch_size=CHUNK
         )
-        _log_status_changes(batch, history, user)
+        log_bulk_changes(Payment, history, source="bank_result", actor=user)
 
         listed = set(first_row)
         found.extend(

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kotacerdas.bansos import disbursement, registry, rules
-from kotacerdas.bansos.choices import BatchStatus, PaymentStatus
+from kotacerdas.bansos.choices import PaymentStatus
 from kotacerdas.bansos.models import Batch, Discrepancy, Payment, Programme
 from kotacerdas.bansos.views import figures_required, registry_required
 from kotacerdas.core.spreadsheets import neutralise
@@ -192,9 +192,6 @@ def batch(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "status": status,
             "statuses": PaymentStatus.choices,
-            "can_release": found.status == BatchStatus.DRAFT,
-            "can_export": found.status in (BatchStatus.DRAFT, BatchStatus.EXPORTED),
-            "can_import": found.status in (BatchStatus.EXPORTED, BatchStatus.RECONCILED),
         },
     )
 
@@ -237,7 +234,6 @@ def payment_file(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "batch": found,
             "figures": disbursement.reconciliation(found),
-            "can_export": found.status != BatchStatus.RECONCILED,
         },
     )
 

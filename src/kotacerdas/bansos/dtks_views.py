@@ -6,8 +6,6 @@ are not even read from the database."""
 
 from __future__ import annotations
 
-import re
-
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,11 +14,12 @@ from django.views.decorators.http import require_safe
 from kotacerdas.bansos import feeds
 from kotacerdas.bansos.choices import LinkFlag
 from kotacerdas.bansos.models import DtksRecord, Programme
-from kotacerdas.bansos.views import PAGE_SIZE, city_kelurahan, registry_required
+from kotacerdas.bansos.views import PAGE_SIZE, registry_required
+from kotacerdas.core import regions
 from kotacerdas.core.models import Region
+from kotacerdas.core.villages import city_villages
 
 # The shape of a Kemendagri region code; any other ``kelurahan`` value matches nothing.
-REGION_CODE = re.compile(r"[0-9][0-9.]{0,12}")
 # What the list reads of a record: never the identity numbers or the address.
 LISTED_FIELDS = (
     "id_dtks",
@@ -49,8 +48,8 @@ def dtks(request: HttpRequest) -> HttpResponse:
         )
     if filters["kelurahan"]:
         records = (
-            records.filter(feeds.in_area("kelurahan_code", filters["kelurahan"]))
-            if REGION_CODE.fullmatch(filters["kelurahan"])
+            records.filter(regions.within("kelurahan_code", filters["kelurahan"]))
+            if regions.REGION_CODE.fullmatch(filters["kelurahan"])
             else records.none()
         )
     page = Paginator(records.order_by("id_dtks"), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -72,6 +71,6 @@ def dtks(request: HttpRequest) -> HttpResponse:
             ],
             "filters": filters,
             "flags": LinkFlag.choices,
-            "kelurahan_choices": city_kelurahan(),
+            "kelurahan_choices": city_villages(),
         },
     )

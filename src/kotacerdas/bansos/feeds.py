@@ -6,6 +6,7 @@ kelurahan office's view. No function here returns a person."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
@@ -14,18 +15,13 @@ from django.utils import timezone
 from kotacerdas.bansos import disbursement
 from kotacerdas.bansos.choices import BatchStatus, LinkFlag, LinkMethod, ReviewDecision
 from kotacerdas.bansos.models import Batch, DtksRecord, LinkReview, LinkRun, Programme
+from kotacerdas.core import regions
 
 
 @dataclass(frozen=True)
 class Recipients:
     programme: Programme
     people: int
-
-
-def in_area(field: str, area: str) -> Q:
-    """Rows whose region code ``field`` lies in ``area``: the region itself and every region
-    below it (a kecamatan code takes in its kelurahan)."""
-    return Q(**{field: area}) | Q(**{f"{field}__startswith": f"{area}."})
 
 
 def has_flag(flag: str, field: str = "flags") -> Q:
@@ -47,7 +43,7 @@ def recipients_per_programme(area: str | None = None) -> list[Recipients]:
         Q(enrolments__end__isnull=True) | Q(enrolments__end__gte=today)
     )
     if area is not None:
-        current &= in_area("enrolments__person__kelurahan__code", area)
+        current &= regions.within("enrolments__person__kelurahan__code", area)
     programmes = Programme.objects.annotate(
         people=Count("enrolments__person", distinct=True, filter=current)
     )
@@ -65,16 +61,10 @@ class DataQuality:
     flags: list[tuple[str, str, int]]  # (code, label, DTKS rows)
 
 
-def flagged_records(flag: str, area: str | None = None) -> int:
-    """How many DTKS rows carry the data-quality ``flag`` (a ``LinkFlag`` value) as the
-    linkage left them; with ``area``, only rows whose kelurahan lies in it. An unknown flag
-    counts nothing."""
-    if flag not in LinkFlag.values:
-        return 0
-    records = DtksRecord.objects.filter(has_flag(flag))
-    if area is not None:
-        records = records.filter(in_area("kelurahan_code", area))
-    return records.count()
+def _finished_runs():
+    """The linkage runs that finished, the one that finished last first: "the latest run" of
+    every figure here."""
+    return LinkRun.objects.filter(finished_at__isnull=False).order_by("-finished_at")
 
 
 def latest_data_quality(area: str | None = None) -> DataQuality | None:
@@ -82,7 +72,7 @@ def latest_data_quality(area: str | None = None) -> DataQuality | None:
     them; with ``area``, counted from the DTKS rows whose kelurahan lies in it, as the
     linkage (and any review decided since) left them: rows, rows linked, matches waiting for
     review, and rows per flag."""
-    run = LinkRun.objects.filter(finished_at__isnull=False).first()
+    run = _finished_runs().first()
     if run is None:
         return None
     if area is not None:
@@ -98,7 +88,7 @@ def latest_data_quality(area: str | None = None) -> DataQuality | None:
 
 
 def _area_data_quality(run: LinkRun, area: str) -> DataQuality:
-    records = DtksRecord.objects.filter(in_area("kelurahan_code", area))
+    records = DtksRecord.objects.filter(regions.within("kelurahan_code", area))
     # One query for every figure: a count per flag beside the rows and the linked rows.
     figures = records.aggregate(
         rows=Count("pk"),
@@ -106,7 +96,7 @@ def _area_data_quality(run: LinkRun, area: str) -> DataQuality:
         **{f"flag_{code}": Count("pk", filter=has_flag(code)) for code in LinkFlag.values},
     )
     review = LinkReview.objects.filter(
-        in_area("record__kelurahan_code", area), decision=ReviewDecision.PENDING
+        regions.within("record__kelurahan_code", area), decision=ReviewDecision.PENDING
     ).count()
     return DataQuality(
         run=run,
@@ -124,3 +114,30 @@ def last_reconciliation() -> disbursement.Reconciliation | None:
         or Batch.objects.filter(status=BatchStatus.EXPORTED).order_by("-exported_at").first()
     )
     return disbursement.reconciliation(batch) if batch else None
+
+
+@dataclass(frozen=True)
+class FlagRise:
+    """A data-quality flag more frequent in the latest linkage run than in the one before."""
+
+    code: str
+    label: str
+    rows: int
+    increase: int
+
+
+def rising_flags(since: dt.date) -> list[FlagRise]:
+    """The flags the latest linkage run raised more often than the run before it (all of its
+    flags when it is the first), largest increase first; none when the latest run finished
+    before ``since``."""
+    runs = list(_finished_runs()[:2])
+    if not runs or timezone.localtime(runs[0].finished_at).date() < since:
+        return []
+    latest = runs[0].summary.get("flags", {})
+    earlier = runs[1].summary.get("flags", {}) if len(runs) > 1 else {}
+    labels = dict(LinkFlag.choices)
+    rises = [
+        FlagRise(code, str(labels.get(code, code)), rows, rows - earlier.get(code, 0))
+        for code, rows in latest.items()
+    ]
+    return sorted((r for r in rises if r.increase > 0), key=lambda r: (-r.increase, r.code))

@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
-from kotacerdas.bansos.choices import Sex
+from kotacerdas.bansos.choices import NikWarning, Sex
 from kotacerdas.core.reference_data import REFERENCE_DIR
 
 NUMBER_LENGTH = 16
@@ -152,20 +152,20 @@ def parse_kk(value: str | int | None) -> str:
     return digits
 
 
-def nik_warnings(nik: Nik, birth_date: dt.date | None, sex: str | None) -> list[str]:
+def nik_warnings(nik: Nik, birth_date: dt.date | None, sex: str | None) -> list[NikWarning]:
     """What a clerk should look at when a NIK disagrees with the recorded person:
-    ``nik_dob_mismatch`` when the NIK's DDMMYY is not the recorded birth date (compared on day,
-    month and the year's last two digits, since the NIK holds no century) and
-    ``nik_sex_mismatch`` when the +40 rule says the other sex."""
+    ``NikWarning.DOB_MISMATCH`` when the NIK's DDMMYY is not the recorded birth date (compared
+    on day, month and the year's last two digits, since the NIK holds no century) and
+    ``NikWarning.SEX_MISMATCH`` when the +40 rule says the other sex."""
     warnings = []
     if birth_date is not None and (
         nik.birth_date.day,
         nik.birth_date.month,
         nik.birth_date.year % 100,
     ) != (birth_date.day, birth_date.month, birth_date.year % 100):
-        warnings.append("nik_dob_mismatch")
+        warnings.append(NikWarning.DOB_MISMATCH)
     if sex and sex != nik.sex:
-        warnings.append("nik_sex_mismatch")
+        warnings.append(NikWarning.SEX_MISMATCH)
     return warnings
 
 

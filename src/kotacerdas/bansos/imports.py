@@ -20,17 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from auditlog.models import LogEntry
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
 from kotacerdas.bansos import bulk
-from kotacerdas.bansos.choices import ExclusionKind, Relationship, Sex
+from kotacerdas.bansos.choices import ExclusionKind, NikWarning, Relationship, Sex
 from kotacerdas.bansos.identity import (
     IdentityError,
     clean_number,
@@ -56,6 +53,7 @@ from kotacerdas.bansos.tables import (
     batched,
     read_table,
 )
+from kotacerdas.core.audit import log_bulk_changes
 from kotacerdas.core.personal import blind_index
 
 # Rows are saved in chunks: large enough for fast bulk statements, small enough for SQLite's
@@ -243,33 +241,6 @@ def _checked_rows(
         progress(counts.rows)
 
 
-def _log_updates(
-    model: type, changes: list[tuple[int, str, dict[str, list[Any]]]], user: Any
-) -> None:
-    """Audit-trail entries for records an import changed, written in bulk (the per-save signal
-    of django-auditlog would cost a query per row)."""
-    if not changes:
-        return
-    content_type = ContentType.objects.get_for_model(model)
-    actor = user if getattr(user, "is_authenticated", False) else None
-    LogEntry.objects.bulk_create(
-        [
-            LogEntry(
-                content_type=content_type,
-                object_pk=str(pk),
-                object_id=pk,
-                object_repr=label,
-                action=LogEntry.Action.UPDATE,
-                changes=diff,
-                actor=actor,
-                additional_data={"source": "import"},
-            )
-            for pk, label, diff in changes
-        ],
-        batch_size=CHUNK,
-    )
-
-
 # ---------------------------------------------------------------------------------------------
 # The civil registry extract
 
@@ -290,7 +261,7 @@ class _CivilRow:
     alive: bool
     date_of_death: dt.date | None
     relationship: str
-    warnings: list[str]
+    warnings: list[NikWarning]
 
     def person_hash(self) -> str:
         # The address, RT and RW are the household's: not part of the person.
@@ -396,16 +367,6 @@ PERSON_VISIBLE_FIELDS = [
 ]
 
 
-WARNING_TEXT = {
-    "nik_dob_mismatch": gettext_lazy(
-        "The NIK's date digits disagree with the date of birth (the NIK is kept as it is)."
-    ),
-    "nik_sex_mismatch": gettext_lazy(
-        "The NIK's day (women + 40) disagrees with the recorded sex (the NIK is kept)."
-    ),
-}
-
-
 def import_civil_registry(
     path: Path,
     *,
@@ -437,8 +398,8 @@ def import_civil_registry(
                     continue
                 unique.append(row)
                 counts.problems.extend(
-                    Problem(row.number, "nik", str(WARNING_TEXT[code]), "warning")
-                    for code in row.warnings
+                    Problem(row.number, "nik", str(warning.label), "warning")
+                    for warning in row.warnings
                 )
             households = _save_households(unique, user)
             _save_people(unique, households, city_prefix, counts, user)
@@ -486,7 +447,7 @@ def _save_households(rows: list[_CivilRow], user: Any) -> dict[str, int]:
             history.append((old["pk"], f"KK #{old['pk']}", diff))
     bulk.insert(new)
     Household.objects.bulk_update(changed, ["address", "rt", "rw", "kelurahan", "source_hash"])
-    _log_updates(Household, history, user)
+    log_bulk_changes(Household, history, source="import", actor=user)
     ids = {index: values["pk"] for index, values in existing.items()}
     if new:
         # COPY returns no ids: read back those of the new households.
@@ -556,7 +517,7 @@ def _save_people(
     for person in changed:
         person.updated_at = now
     Person.objects.bulk_update(changed, [*PERSON_FIELDS, "updated_at"])
-    _log_updates(Person, history, user)
+    log_bulk_changes(Person, history, source="import", actor=user)
     counts.created += len(new)
     counts.updated += len(changed)
 

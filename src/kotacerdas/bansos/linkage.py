@@ -65,7 +65,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from kotacerdas.bansos import names
-from kotacerdas.bansos.choices import LinkFlag, LinkMethod
+from kotacerdas.bansos.choices import LinkFlag, LinkMethod, NikWarning
 from kotacerdas.bansos.identity import IdentityError, nik_warnings, parse_nik
 from kotacerdas.bansos.tables import DTKS_COLUMNS, EXCLUSION_COLUMNS
 
@@ -351,7 +351,7 @@ def _nik_table(con: duckdb.DuckDBPyConnection) -> None:
             continue
         ids.append(row)
         valid.append(True)
-        mismatch.append("nik_dob_mismatch" in nik_warnings(parsed, birth, None))
+        mismatch.append(NikWarning.DOB_MISMATCH in nik_warnings(parsed, birth, None))
     table = pa.table(
         {
             "_row": pa.array(ids, pa.int32()),

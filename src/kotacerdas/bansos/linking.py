@@ -14,10 +14,12 @@ from collections import Counter
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from kotacerdas.bansos import linkage
+from kotacerdas.bansos import linkage, registry, rules
 from kotacerdas.bansos.choices import LinkMethod, ProgrammeLevel, ReviewDecision
 from kotacerdas.bansos.models import (
     DtksRecord,
@@ -190,8 +192,9 @@ def _queue_reviews(
 
 def _apply_dtks_facts(records: list[DtksRecord], today: dt.date) -> None:
     """What DTKS says of a linked person: their welfare decile, and the national programme
-    they receive (an open enrolment from this month, if they have none in it). The city's own
-    programmes are the city's decisions, enrolled in the registry, never taken from DTKS."""
+    they receive (an open enrolment from this month, unless an enrolment of theirs in it runs
+    on any day from then on). The city's own programmes are the city's decisions, enrolled in
+    the registry, never taken from DTKS."""
     linked = [record for record in records if record.person_id]
     deciles = {
         record.person_id: record.welfare_decile for record in linked if record.welfare_decile
@@ -204,41 +207,67 @@ def _apply_dtks_facts(records: list[DtksRecord], today: dt.date) -> None:
     programmes = dict(
         Programme.objects.filter(level=ProgrammeLevel.NATIONAL).values_list("code", "pk")
     )
-    open_pairs = set(
-        Enrolment.objects.filter(end__isnull=True).values_list("person_id", "programme_id")
-    )
     start = today.replace(day=1)
-    new = {}
+    # The first DTKS row of each person and national programme it names.
+    wanted: dict[tuple[int, int], DtksRecord] = {}
     for record in linked:
         programme_id = programmes.get(record.programme_code)
-        pair = (record.person_id, programme_id)
-        if programme_id and pair not in open_pairs and pair not in new:
-            new[pair] = Enrolment(
-                person_id=record.person_id,
-                programme_id=programme_id,
-                start=start,
-                source=f"DTKS {record.id_dtks}",
-            )
-    Enrolment.objects.bulk_create(new.values(), batch_size=CHUNK)
+        if programme_id:
+            wanted.setdefault((record.person_id, programme_id), record)
+    # The registry's rule of "already enrolled" (``registry.overlapping``), as for a clerk.
+    by_programme: dict[int, list[int]] = {}
+    for person_id, programme_id in wanted:
+        by_programme.setdefault(programme_id, []).append(person_id)
+    enrolled = {
+        (person_id, programme_id)
+        for programme_id, person_ids in by_programme.items()
+        for person_id in registry.overlapping(person_ids, programme_id, start)
+    }
+    new = [
+        Enrolment(
+            person_id=person_id,
+            programme_id=programme_id,
+            start=start,
+            source=f"DTKS {record.id_dtks}",
+        )
+        for (person_id, programme_id), record in wanted.items()
+        if (person_id, programme_id) not in enrolled
+    ]
+    Enrolment.objects.bulk_create(new, batch_size=CHUNK)
 
 
 @transaction.atomic
 def decide_review(review: LinkReview, user: Any, decision: str) -> LinkReview:
-    """Record a reviewer's answer. Same person: the DTKS record is linked to the candidate now
-    (method ``clerical``); different people: the pair is never proposed again."""
-    review.decision = decision
-    review.decided_by = user
-    review.decided_at = timezone.now()
-    review.save(update_fields=["decision", "decided_by", "decided_at"])
-    record = review.record
+    """A reviewer's answer to a possible match: ``accepted`` (same person: the DTKS record is
+    linked to the candidate now, method ``clerical``, and the record's other candidates are
+    answered "different people") or ``rejected`` (the pair is never proposed again).
+
+    The DTKS record and the review are re-read under a lock, so two clerks cannot both answer
+    it, nor link one record to two people. Returns the decided review; raises
+    ``PermissionDenied`` for anyone who does not work in the registry and ``ValidationError``
+    naming the field otherwise, having changed nothing."""
+    if not rules.can_work_registry(user):
+        raise PermissionDenied(_("Only Dinas Sosial decides whether a match is the same person."))
+    # The record first: every decision on one DTKS row waits for the one before it.
+    record = DtksRecord.objects.select_for_update().get(pk=review.record_id)
+    fresh = LinkReview.objects.select_for_update().select_related("candidate").get(pk=review.pk)
+    if fresh.decision != ReviewDecision.PENDING:
+        raise ValidationError({"decision": [_("This possible match has already been decided.")]})
+    if decision not in (ReviewDecision.ACCEPTED, ReviewDecision.REJECTED):
+        raise ValidationError({"decision": [_("Choose same person or different people.")]})
+    fresh.decision = decision
+    fresh.decided_by = user
+    fresh.decided_at = timezone.now()
+    fresh.save(update_fields=["decision", "decided_by", "decided_at"])
     if decision == ReviewDecision.ACCEPTED:
-        record.person = review.candidate
+        record.person = fresh.candidate
         record.link_method = LinkMethod.CLERICAL
-        record.match_probability = review.probability
-        record.linked_at = review.decided_at
+        record.match_probability = fresh.probability
+        record.linked_at = fresh.decided_at
         record.save(update_fields=["person", "link_method", "match_probability", "linked_at"])
         # The record has its person: the other candidates for it are answered too.
         LinkReview.objects.filter(record=record, decision=ReviewDecision.PENDING).update(
-            decision=ReviewDecision.REJECTED, decided_by=user, decided_at=review.decided_at
+            decision=ReviewDecision.REJECTED, decided_by=user, decided_at=fresh.decided_at
         )
-    return review
+    fresh.record = record
+    return fresh

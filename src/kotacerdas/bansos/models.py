@@ -21,6 +21,7 @@ from kotacerdas.bansos.choices import (
     ExclusionKind,
     LinkFlag,
     LinkMethod,
+    NikWarning,
     PaymentStatus,
     ProgrammeLevel,
     Relationship,
@@ -159,6 +160,12 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def nik_warning_labels(self) -> list[str]:
+        """The person's NIK warnings (``nik_warnings``, ``;``-separated codes) in words."""
+        labels = dict(NikWarning.choices)
+        return [str(labels.get(code, code)) for code in self.nik_warnings.split(";") if code]
 
 
 class Exclusion(models.Model):
@@ -487,6 +494,27 @@ class Batch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme.code} {self.period} #{self.pk}"
+
+    # What the batch's status allows, stated once: ``disbursement`` refuses anything else and
+    # the pages offer only this. A held payment may be released only while the batch is a
+    # draft (the payment file fixes what the batch pays); the payment file may be downloaded
+    # from a draft, and again (the same file) until the bank's result is in; the bank's result
+    # may be applied once the file has been sent, and again (a later part of it).
+    RELEASE_WHILE = (BatchStatus.DRAFT,)
+    EXPORT_WHILE = (BatchStatus.DRAFT, BatchStatus.EXPORTED)
+    IMPORT_RESULT_WHILE = (BatchStatus.EXPORTED, BatchStatus.RECONCILED)
+
+    @property
+    def can_release(self) -> bool:
+        return self.status in self.RELEASE_WHILE
+
+    @property
+    def can_export(self) -> bool:
+        return self.status in self.EXPORT_WHILE
+
+    @property
+    def can_import_result(self) -> bool:
+        return self.status in self.IMPORT_RESULT_WHILE
 
 
 class Payment(models.Model):

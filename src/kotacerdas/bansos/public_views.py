@@ -26,9 +26,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 from kotacerdas.bansos import cases, cek
 from kotacerdas.bansos.choices import CaseKind
 from kotacerdas.core import ratelimit
-from kotacerdas.core.choices import RegionLevel
 from kotacerdas.core.models import Region
 from kotacerdas.core.views import limited, too_many_requests
+from kotacerdas.core.villages import villages_by_district
 
 # A field people do not see (``hidden``) and automated form fillers fill in. A lookup or a case
 # that comes with it is answered as if nothing had been found or as if it had been received,
@@ -51,19 +51,15 @@ _kelurahan_options: dict[tuple[str, str], SafeString] = {}
 
 
 def kelurahan_groups() -> list[tuple[str, list[Region]]]:
-    """The city's kelurahan by kecamatan. Remembered per process once found: the list changes
-    only with a new edition of the Kemendagri table, which comes with a release."""
+    """The city's kelurahan by kecamatan (``villages_by_district``). Remembered per process
+    once found: the list changes only with a new edition of the Kemendagri table, which comes
+    with a release."""
     city = settings.KOTACERDAS_REGION
     if city not in _kelurahan_groups:
-        regions = Region.objects.filter(code__startswith=city + ".").order_by("code")
-        districts = {r.code: r.name for r in regions if r.level == RegionLevel.DISTRICT}
-        grouped: dict[str, list[Region]] = {}
-        for region in regions:
-            if region.level == RegionLevel.VILLAGE:
-                grouped.setdefault(districts.get(region.parent_id, ""), []).append(region)
+        grouped = villages_by_district()
         if not grouped:  # regions not loaded yet: ask again next time
             return []
-        _kelurahan_groups[city] = list(grouped.items())
+        _kelurahan_groups[city] = grouped
     return _kelurahan_groups[city]
 
 

@@ -4,6 +4,7 @@ enrolments, exclusions, and revealing a person's identity numbers (always record
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
@@ -110,6 +111,37 @@ def identity_of(person: Person, user: Any, *, reveal: bool) -> PersonIdentity:
 # Enrolments and exclusions
 
 
+# Person ids per query: small enough for SQLite's limit on query parameters.
+OVERLAP_CHUNK = 2000
+
+
+def overlapping(
+    person_ids: Iterable[int],
+    programme: Programme | int,
+    start: dt.date,
+    end: dt.date | None = None,
+) -> set[int]:
+    """The people among ``person_ids`` already enrolled in the programme on some day from
+    ``start`` to ``end`` (``None``: open-ended). This is the registry's one rule of "already
+    enrolled": a person has at most one enrolment in a programme on any day, whether the
+    enrolment is made by a clerk (``enrol``), the DTKS linkage or the demo."""
+    programme_id = programme.pk if isinstance(programme, Programme) else programme
+    window = Q(end__isnull=True) | Q(end__gte=start)
+    if end is not None:
+        window &= Q(start__lte=end)
+    ids = list(dict.fromkeys(person_ids))
+    found: set[int] = set()
+    for first in range(0, len(ids), OVERLAP_CHUNK):
+        found.update(
+            Enrolment.objects.filter(
+                window,
+                programme_id=programme_id,
+                person_id__in=ids[first : first + OVERLAP_CHUNK],
+            ).values_list("person_id", flat=True)
+        )
+    return found
+
+
 @transaction.atomic
 def enrol(
     person: Person,
@@ -131,12 +163,7 @@ def enrol(
         raise ValidationError({"amount": _("Give the amount per period in rupiah.")})
     if end is not None and end < start:
         raise ValidationError({"end": _("The end cannot be before the start.")})
-    overlapping = Enrolment.objects.filter(person=person, programme=programme).exclude(
-        end__lt=start
-    )
-    if end is not None:
-        overlapping = overlapping.exclude(start__gt=end)
-    if overlapping.exists():
+    if overlapping([person.pk], programme, start, end):
         raise ValidationError(
             {"start": _("This person is already enrolled in the programme for this period.")}
         )

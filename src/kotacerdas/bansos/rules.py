@@ -19,13 +19,7 @@ AnyUser = User | AnonymousUser
 
 def is_social_affairs(user: AnyUser) -> bool:
     """An administrator or an officer of the social affairs OPD (settings.BANSOS["OPD"])."""
-    if access.is_administrator(user):
-        return True
-    return (
-        access.has_role(user, Role.OPD_OFFICER)
-        and user.opd is not None
-        and user.opd.code == settings.BANSOS["OPD"]
-    )
+    return access.is_administrator(user) or access.is_officer_of(user, settings.BANSOS["OPD"])
 
 
 def can_work_registry(user: AnyUser) -> bool:

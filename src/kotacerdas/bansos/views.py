@@ -14,6 +14,7 @@ from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,10 +35,9 @@ from kotacerdas.bansos.models import (
     Person,
 )
 from kotacerdas.bansos.tables import ImportFileError
-from kotacerdas.core.choices import RegionLevel
-from kotacerdas.core.models import Region
 from kotacerdas.core.spreadsheets import neutralise
 from kotacerdas.core.views import requires
+from kotacerdas.core.villages import city_villages
 
 PAGE_SIZE = 50
 # The import report page lists this many problems; the CSV download has them all.
@@ -51,12 +51,6 @@ def registry_required(view):
 
 def figures_required(view):
     return requires(rules.can_see_figures, view)
-
-
-def city_kelurahan():
-    return Region.objects.filter(
-        code__startswith=settings.KOTACERDAS_REGION + ".", level=RegionLevel.VILLAGE
-    ).order_by("name")
 
 
 @figures_required
@@ -115,7 +109,7 @@ def people(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query,
             "kelurahan": kelurahan,
-            "kelurahan_choices": city_kelurahan(),
+            "kelurahan_choices": city_villages(),
             "searched": searched,
             "rows": [(person, registry.mask_number(person.nik)) for person in page],
         },
@@ -148,7 +142,6 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             "cases": subject.cases.all(),
             "payments": subject.payments.select_related("batch", "programme")[:50],
             "excluded": registry.exclusions_of(subject),
-            "warnings": [w for w in subject.nik_warnings.split(";") if w],
             "history": history,
         },
     )
@@ -268,10 +261,16 @@ def linkage(request: HttpRequest) -> HttpResponse:
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     """One possible match, side by side; the clerk says whether they are the same person."""
     pair = get_object_or_404(LinkReview.objects.select_related("record", "candidate"), pk=pk)
+    refused = False
     if request.method == "POST":
-        decision = request.POST.get("decision", "")
-        if decision in (ReviewDecision.ACCEPTED, ReviewDecision.REJECTED):
-            linking.decide_review(pair, request.user, decision)
+        try:
+            linking.decide_review(pair, request.user, request.POST.get("decision", ""))
+        except ValidationError as error:
+            refused = True
+            for problem in error.messages:
+                messages.error(request, problem)
+            pair.refresh_from_db(fields=["decision"])
+        else:
             messages.success(request, _("Decision saved."))
             following = (
                 LinkReview.objects.filter(decision=ReviewDecision.PENDING)
@@ -283,7 +282,6 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                 if following
                 else redirect("bansos:linkage")
             )
-        messages.error(request, _("Choose same person or different people."))
     record, candidate = pair.record, pair.candidate
     return render(
         request,
@@ -295,4 +293,5 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "record_nik": registry.mask_number(record.nik),
             "candidate_nik": registry.mask_number(candidate.nik),
         },
+        status=400 if refused else 200,
     )

@@ -54,6 +54,13 @@ def is_administrator(user: User | AnonymousUser) -> bool:
     return has_role(user, Role.ADMINISTRATOR)
 
 
+def is_officer_of(user: User | AnonymousUser, opd_code: str) -> bool:
+    """An OPD officer of the OPD with this code (the OPDs a module's settings name: Dinas
+    Sosial for the social-aid registry, Diskominfo for the service desk and Satu Data).
+    Administrators are not officers of any OPD; a rule that lets them in says so itself."""
+    return has_role(user, Role.OPD_OFFICER) and user.opd is not None and user.opd.code == opd_code
+
+
 def is_staff_member(user: User | AnonymousUser) -> bool:
     """Anyone with a role may enter the staff area; what they see there depends on the role."""
     return bool(roles_of(user))
@@ -69,11 +76,6 @@ def area_of(user: User | AnonymousUser) -> str | None:
     if opd.kind in (OpdKind.KECAMATAN, OpdKind.KELURAHAN) and opd.region_id:
         return opd.region_id
     return None
-
-
-def in_area(code: str, area: str) -> bool:
-    """Whether the region ``code`` lies in the area ``area`` (itself or below it)."""
-    return code == area or code.startswith(area + ".")
 
 
 def grant_role(user: User, role: Role, opd: Opd | None = None) -> None:

@@ -23,10 +23,12 @@ import base64
 import hashlib
 import hmac
 import re
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -187,15 +189,39 @@ def mask_text(text: str) -> str:
     )
 
 
+# Access rows per INSERT: small enough for SQLite's limit on query parameters.
+ACCESS_CHUNK = 500
+
+
 def record_access(user: Any, subject: models.Model, fields: list[str], action: str) -> None:
     """Record that ``user`` saw (``view``) or exported (``export``) personal data of
     ``subject``. Called by every page, export and API endpoint that shows it unmasked."""
+    record_accesses(user, type(subject), [subject.pk], fields, action)
+
+
+def record_accesses(
+    user: Any,
+    model: type[models.Model] | str,
+    ids: Iterable[Any],
+    fields: list[str],
+    action: str,
+) -> int:
+    """``record_access`` for many records of one model at once (an export of a list): one
+    access row per record id, written in bulk. ``model`` is the model or its label
+    (``"bansos.Person"``). Returns how many were recorded."""
     from kotacerdas.core.models import PersonalDataAccess
 
-    PersonalDataAccess.objects.create(
-        user=user if getattr(user, "is_authenticated", False) else None,
-        action=action,
-        subject_type=subject._meta.label_lower,
-        subject_id=str(subject.pk),
-        fields=",".join(fields),
-    )
+    label = (apps.get_model(model) if isinstance(model, str) else model)._meta.label_lower
+    reader = user if getattr(user, "is_authenticated", False) else None
+    rows = [
+        PersonalDataAccess(
+            user=reader,
+            action=action,
+            subject_type=label,
+            subject_id=str(pk),
+            fields=",".join(fields),
+        )
+        for pk in ids
+    ]
+    PersonalDataAccess.objects.bulk_create(rows, batch_size=ACCESS_CHUNK)
+    return len(rows)

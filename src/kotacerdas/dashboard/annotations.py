@@ -4,10 +4,7 @@ administrator removes it."""
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -17,33 +14,18 @@ from kotacerdas.core.models import User
 from kotacerdas.dashboard.models import Annotation
 from kotacerdas.dashboard.scope import scope_of
 
-SERIES = re.compile(r"[a-z0-9][a-z0-9._-]{0,119}")
-
 
 @records_actor
 @transaction.atomic
 def annotate(actor: User, *, series: object, date: object, text: object) -> Annotation:
     if scope_of(actor) is None:
         raise PermissionDenied(_("Only dashboard users annotate series."))
-    errors = {}
-    series_key = str(series or "").strip()
-    if not SERIES.fullmatch(series_key):
-        errors["series"] = _("Name the series the note belongs to.")
-    try:
-        day = date if isinstance(date, dt.date) else dt.date.fromisoformat(str(date).strip())
-    except ValueError:
-        errors["date"] = _("Give a date as YYYY-MM-DD, such as 2026-12-01.")
-    note = str(text or "").strip()
-    if not note:
-        errors["text"] = _("Write the note.")
-    elif len(note) > 300:
-        errors["text"] = _("At most %(limit)s characters, not %(n)s.") % {
-            "limit": 300,
-            "n": len(note),
-        }
-    if errors:
-        raise ValidationError(errors)
-    return Annotation.objects.create(series=series_key, date=day, text=note, author=actor)
+    note = Annotation(
+        series=str(series or "").strip(), date=date, text=str(text or "").strip(), author=actor
+    )
+    note.full_clean(exclude=["author"])
+    note.save()
+    return note
 
 
 @records_actor

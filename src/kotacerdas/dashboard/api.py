@@ -21,10 +21,9 @@ Figure values are decimal strings (see ``schemas``).
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -40,7 +39,6 @@ from kotacerdas.core.api_common import (
 )
 from kotacerdas.core.models import User
 from kotacerdas.dashboard import annotations, meetings, panels
-from kotacerdas.dashboard.choices import LIVE_ACTION_STATUSES
 from kotacerdas.dashboard.metrics import Metric, all_metrics
 from kotacerdas.dashboard.models import (
     ActionItem,
@@ -151,23 +149,12 @@ def list_metrics(request: HttpRequest) -> list[Metric]:
 # Stat meetings
 
 
-def _actions_here(meeting: StatMeeting, scope: Scope) -> list[ActionItem]:
-    made_here = meeting.actions.select_related("owner")
-    if scope.opd_code:
-        made_here = made_here.filter(owner__code=scope.opd_code)
-    return list(made_here)
-
-
 def _meeting_detail(meeting_id: int, scope: Scope) -> StatMeeting:
     """The meeting with its agenda, the action items made there and those it reviews, an OPD
     officer seeing their OPD's items only (as on the page)."""
     found = get_object_or_404(StatMeeting.objects.select_related("created_by"), pk=meeting_id)
-    found.actions_here = _actions_here(found, scope)
-    found.under_review = [
-        item
-        for item in meetings.actions_to_review(found)
-        if not scope.opd_code or item.action.owner.code == scope.opd_code
-    ]
+    found.actions_here = list(meetings.actions_made_at(found, scope).select_related("owner"))
+    found.under_review = meetings.actions_to_review(found, scope)
     return found
 
 
@@ -253,10 +240,6 @@ class ActionFilters(Schema):
     overdue: bool | None = None
 
 
-def _overdue() -> Q:
-    return Q(status__in=LIVE_ACTION_STATUSES, due_date__lt=timezone.localdate())
-
-
 def _action_detail(user: User, scope: Scope, action_id: int) -> ActionItem:
     """The action item if the reader's scope covers it (404 otherwise, as on the page), with
     its reviews, the figure as it stands now, and whether the reader may update it."""
@@ -277,18 +260,8 @@ def list_actions(request: HttpRequest, filters: Query[ActionFilters]) -> QuerySe
     date; filtered by ``status`` (``live`` for open or in progress), the owner OPD's code, and
     whether they are overdue (live and past their due date)."""
     _user, scope = _reader(request)
-    found = panels.scoped_actions(scope)
-    if filters.status == "live":
-        found = found.filter(status__in=LIVE_ACTION_STATUSES)
-    elif filters.status is not None:
-        found = found.filter(status=filters.status)
-    if filters.owner is not None:
-        found = found.filter(owner=opd_by_code(filters.owner, "owner"))
-    if filters.overdue is True:
-        found = found.filter(_overdue())
-    elif filters.overdue is False:
-        found = found.exclude(_overdue())
-    return found.order_by("due_date", "pk")
+    owner = opd_by_code(filters.owner, "owner").code if filters.owner is not None else None
+    return meetings.find_actions(scope, status=filters.status, owner=owner, overdue=filters.overdue)
 
 
 @router.post("/actions", response={201: DashboardActionDetail, **ERRORS}, tags=["actions"])

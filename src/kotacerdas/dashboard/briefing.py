@@ -20,7 +20,6 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.template.defaultfilters import floatformat
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -29,7 +28,7 @@ from kotacerdas.core.models import User
 from kotacerdas.core.pdf import GREEN, ORANGE, PDF_CONTENT_TYPE, RED, ReportPdf, local_time_text
 from kotacerdas.dashboard import changes, meetings, panels
 from kotacerdas.dashboard.choices import LIVE_ACTION_STATUSES, ActionStatus, FigureStatus
-from kotacerdas.dashboard.figures import Figure
+from kotacerdas.dashboard.figures import Figure, format_number
 from kotacerdas.dashboard.models import ActionItem, StatMeeting
 from kotacerdas.dashboard.scope import Scope, scope_of
 
@@ -43,8 +42,8 @@ _NONE = "-"
 
 
 def _number(value: Decimal | int | None) -> str:
-    """A figure's value as the dashboard shows it: up to two decimals, grouped, localised."""
-    return _NONE if value is None else str(floatformat(value, "-2g"))
+    """A figure's value as the dashboard shows it (``figures.format_number``)."""
+    return format_number(value) or _NONE
 
 
 def _signed(value: Decimal | None) -> str:
@@ -231,12 +230,8 @@ def briefing_book(meeting: StatMeeting, user: User, now: dt.datetime | None = No
     since = min(last.date if last else meeting.date - meetings.DEFAULT_LOOKBACK, reader.today)
     found_changes = changes.what_changed(reader, since)
     found_panels = panels.all_panels(reader)
-    to_review = [
-        item
-        for item in meetings.actions_to_review(meeting)
-        if not scope.opd_code or item.action.owner.code == scope.opd_code
-    ]
-    made_here = panels.scoped_actions(scope).filter(meeting=meeting).order_by("due_date", "pk")
+    to_review = meetings.actions_to_review(meeting, scope)
+    made_here = meetings.actions_made_at(meeting, scope)
 
     made_on = _("Made by Kota Cerdas on %(date)s") % {"date": _when(reader.now)}
     pdf = ReportPdf(f"{meeting.title}, {_day(meeting.date)}. {made_on}")

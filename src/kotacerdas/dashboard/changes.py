@@ -8,17 +8,12 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from kotacerdas.bansos.choices import LinkFlag
-from kotacerdas.bansos.models import LinkRun
-from kotacerdas.dashboard.choices import LIVE_ACTION_STATUSES
+from kotacerdas.bansos import feeds as bansos_feeds
 from kotacerdas.dashboard.figures import format_number
 from kotacerdas.dashboard.panels import Reader, link, scoped_actions, scoped_requests
-from kotacerdas.dashboard.scope import OPD
 from kotacerdas.masterplan import kpis, reporting
 from kotacerdas.masterplan.choices import Rag
 from kotacerdas.servicedesk import stats
@@ -75,7 +70,7 @@ def kpis_turned_red(reader: Reader, since: dt.date) -> list[Change]:
 
 def sla_fell(reader: Reader, since: dt.date) -> list[Change]:
     """Services whose SLA compliance since ``since`` is lower than over as many days before."""
-    days = max((reader.today - since).days, 1)
+    days = (reader.today - since).days + 1  # the window since ``since``, today included
     requests = scoped_requests(reader.scope)
     now_rows = {
         f.key: f for f in stats.figures_by(requests, "service", since, reader.today, reader.now)
@@ -116,38 +111,21 @@ def sla_fell(reader: Reader, since: dt.date) -> list[Change]:
 
 def new_data_problems(reader: Reader, since: dt.date) -> list[Change]:
     """The flags more frequent in the latest DTKS linkage run than in the run before it, when
-    the latest ran after ``since``, as one change (Dinas Sosial's figures: the city's and
+    the latest ran after ``since``, as one change (city-wide registry figures: the city's and
     Dinas Sosial's view)."""
-    scope = reader.scope
-    if not scope.whole_city and not (scope.kind == OPD and scope.opd_code == _social()):
+    if not reader.scope.sees_city_registry:
         return []
-    runs = list(LinkRun.objects.filter(finished_at__isnull=False).order_by("-finished_at")[:2])
-    if not runs or timezone.localtime(runs[0].finished_at).date() < since:
-        return []
-    latest = runs[0].summary.get("flags", {})
-    earlier = runs[1].summary.get("flags", {}) if len(runs) > 1 else {}
-    labels = dict(LinkFlag.choices)
-    rising = sorted(
-        ((count - earlier.get(code, 0), code, count) for code, count in latest.items()),
-        reverse=True,
-    )
-    rising = [item for item in rising if item[0] > 0]
+    rising = bansos_feeds.rising_flags(since)
     if not rising:
         return []
-    parts = ", ".join(
-        f"{labels.get(code, code)} {count} (+{increase})" for increase, code, count in rising
-    )
+    parts = ", ".join(f"{r.label} {r.rows} (+{r.increase})" for r in rising)
     return [
         Change(
             "data_quality",
             _("New data-quality problems in the DTKS linkage: %(parts)s") % {"parts": parts},
-            f"bansos.flag.{rising[0][1]}",
+            f"bansos.flag.{rising[0].code}",
         )
     ]
-
-
-def _social() -> str:
-    return settings.BANSOS["OPD"]
 
 
 def fell_overdue(reader: Reader, since: dt.date) -> list[Change]:
@@ -171,9 +149,7 @@ def fell_overdue(reader: Reader, since: dt.date) -> list[Change]:
                     link("masterplan:inbox"),
                 )
             )
-    for action in scoped_actions(reader.scope).filter(
-        status__in=LIVE_ACTION_STATUSES, due_date__gte=since, due_date__lt=reader.today
-    ):
+    for action in scoped_actions(reader.scope).overdue(reader.today).filter(due_date__gte=since):
         found.append(
             Change(
                 "action_overdue",

@@ -24,10 +24,6 @@ class Chart:
     width: int = WIDTH
     height: int = HEIGHT
 
-    @property
-    def annotations(self) -> list[Annotation]:
-        return [mark[2] for mark in self.marks]
-
 
 def _position(moments: list[dt.date], moment: dt.date) -> float:
     first, last = moments[0], moments[-1]

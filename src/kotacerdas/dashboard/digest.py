@@ -18,17 +18,18 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db.models import Q
-from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.models import User
-from kotacerdas.dashboard import changes, panels
-from kotacerdas.dashboard.choices import LIVE_ACTION_STATUSES, FigureStatus
+from kotacerdas.dashboard import changes, meetings, panels
+from kotacerdas.dashboard.choices import FigureStatus
+from kotacerdas.dashboard.figures import format_number
 from kotacerdas.dashboard.models import DigestSubscription
 from kotacerdas.dashboard.scope import Scope, scope_of
 
@@ -50,7 +51,8 @@ def _absolute(url: str) -> str:
 
 
 def _number(value) -> str:
-    return "-" if value is None else str(floatformat(value, "-2g"))
+    """A figure's value as the dashboard shows it (``figures.format_number``)."""
+    return format_number(value) or "-"
 
 
 def _day(day: dt.date) -> str:
@@ -103,10 +105,8 @@ def digest_for(user: User, scope: Scope, now: dt.datetime | None = None) -> Dige
     lines.append("")
 
     section(_("Overdue action items"))
-    overdue = panels.scoped_actions(scope).filter(
-        status__in=LIVE_ACTION_STATUSES, due_date__lt=today
-    )
-    for action in overdue.order_by("due_date", "pk"):
+    overdue = meetings.find_actions(scope, overdue=True, today=today)
+    for action in overdue:
         lines.append(
             "- "
             + _("%(title)s (%(opd)s), due %(due)s, %(days)s days ago")
@@ -132,6 +132,19 @@ def digest_for(user: User, scope: Scope, now: dt.datetime | None = None) -> Dige
     ]
     subject = _("Kota Cerdas weekly digest, %(date)s") % {"date": _day(today)}
     return Digest(subject, "\n".join(lines) + "\n")
+
+
+def subscribe(user: User) -> DigestSubscription:
+    """Subscribe ``user`` to the weekly digest; it goes to the account's email address, so one
+    is required."""
+    if not user.email:
+        raise ValidationError({"email": _("Your account has no email address: add one first.")})
+    subscription, _created = DigestSubscription.objects.get_or_create(user=user)
+    return subscription
+
+
+def unsubscribe(user: User) -> None:
+    DigestSubscription.objects.filter(user=user).delete()
 
 
 def due_subscriptions(now: dt.datetime) -> list[DigestSubscription]:

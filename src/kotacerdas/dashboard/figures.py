@@ -54,20 +54,16 @@ class Figure:
     def status_label(self) -> str:
         return str(FigureStatus(self.status).label)
 
-    @property
-    def number(self) -> Decimal | None:
-        return None if self.value is None else Decimal(self.value)
-
 
 class Owners:
-    """OPD names by code, read once per page."""
+    """OPD names by code (as an OPD names itself: its short name, else its name), read once
+    per page."""
 
     def __init__(self) -> None:
-        self._names = dict(Opd.objects.values_list("code", "short_name"))
-        self._full = dict(Opd.objects.values_list("code", "name"))
+        self._names = {opd.code: str(opd) for opd in Opd.objects.only("code", "name", "short_name")}
 
     def name(self, code: str) -> str:
-        return self._names.get(code) or self._full.get(code) or code
+        return self._names.get(code, code)
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
@@ -79,7 +75,7 @@ def format_number(value: Decimal | int | float | None) -> str:
     """A figure as the reader's locale writes it, with every decimal it carries (an index of
     3.197 stays 3,197 in Indonesian) and none it does not (70.00 is 70)."""
     if value is None or value == "":
-        return "—"
+        return ""
     number = Decimal(str(value))
     return formats.number_format(Decimal(f"{number.normalize():f}"), force_grouping=True)
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.text import Truncator
@@ -24,7 +25,7 @@ from kotacerdas.core.audit import records_actor
 from kotacerdas.core.models import Opd, User
 from kotacerdas.core.opds import mail_recipients
 from kotacerdas.dashboard import changes, panels, scope
-from kotacerdas.dashboard.choices import LIVE_ACTION_STATUSES, ActionStatus
+from kotacerdas.dashboard.choices import LIVE_ACTION_STATUSES
 from kotacerdas.dashboard.figures import Figure, end_of_day
 from kotacerdas.dashboard.models import ActionItem, ActionReview, AgendaItem, StatMeeting
 
@@ -37,29 +38,8 @@ def _require_meetings(actor: User) -> None:
         raise PermissionDenied(_("Only the leadership and administrators run stat meetings."))
 
 
-def _text(value: object, field: str, limit: int, required: bool = True) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        raise ValidationError({field: _("This field is required.")})
-    if len(text) > limit:
-        raise ValidationError(
-            {
-                field: _("At most %(limit)s characters, not %(n)s.")
-                % {"limit": limit, "n": len(text)}
-            }
-        )
-    return text
-
-
-def _date(value: object, field: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value or "").strip())
-    except ValueError:
-        raise ValidationError(
-            {field: _("Give a date as YYYY-MM-DD, such as 2026-12-01.")}
-        ) from None
+def _stripped(value: object) -> str:
+    return str(value or "").strip()
 
 
 def previous_meeting(before: dt.date) -> StatMeeting | None:
@@ -88,14 +68,13 @@ def plan_meeting(
     """A new stat meeting, its agenda proposed: the review of the live action items, then each
     change since the previous meeting. Staff edit the agenda afterwards."""
     _require_meetings(actor)
-    meeting = StatMeeting.objects.create(
-        date=_date(date, "date"),
-        title=_text(title, "title", 200),
-        attendees=_text(attendees, "attendees", 5000, required=False),
-        created_by=actor,
+    meeting = StatMeeting(
+        date=date, title=_stripped(title), attendees=_stripped(attendees), created_by=actor
     )
+    meeting.full_clean(exclude=["created_by"])
+    meeting.save()
     items = []
-    if ActionItem.objects.filter(status__in=LIVE_ACTION_STATUSES).exists():
+    if ActionItem.objects.live().exists():
         items.append((_("Review of the open action items"), ""))
     items += [
         (Truncator(change.text).chars(TITLE_MAX), change.figure_key)
@@ -108,30 +87,23 @@ def plan_meeting(
     return meeting
 
 
+# What a meeting's record may change.
+RECORDED = {"title", "date", "attendees", "minutes", "decisions"}
+
+
 @records_actor
 @transaction.atomic
 def record_meeting(actor: User, meeting: StatMeeting, changes_: dict[str, object]) -> StatMeeting:
     """Change a meeting's title, date, attendees, minutes or decisions."""
     _require_meetings(actor)
-    limits = {"title": 200, "attendees": 5000, "minutes": 50000, "decisions": 20000}
-    clean: dict[str, object] = {}
-    errors: dict[str, str] = {}
+    unknown = set(changes_) - RECORDED
+    if unknown:
+        raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
     for name, value in changes_.items():
-        try:
-            if name == "date":
-                clean[name] = _date(value, "date")
-            elif name in limits:
-                clean[name] = _text(value, name, limits[name], required=name == "title")
-            else:
-                errors[name] = _("Unknown field.")
-        except ValidationError as exc:
-            errors.update({field: problems[0] for field, problems in exc.message_dict.items()})
-    if errors:
-        raise ValidationError(errors)
-    for name, value in clean.items():
-        setattr(meeting, name, value)
-    if clean:
-        meeting.save(update_fields=list(clean))
+        setattr(meeting, name, value if name == "date" else _stripped(value))
+    meeting.full_clean(exclude=[f.name for f in StatMeeting._meta.fields if f.name not in changes_])
+    if changes_:
+        meeting.save(update_fields=list(changes_))
     return meeting
 
 
@@ -140,11 +112,12 @@ def record_meeting(actor: User, meeting: StatMeeting, changes_: dict[str, object
 def add_agenda_item(actor: User, meeting: StatMeeting, text: object) -> AgendaItem:
     _require_meetings(actor)
     last = meeting.agenda.order_by("-position").first()
-    return AgendaItem.objects.create(
-        meeting=meeting,
-        position=(last.position + 1) if last else 0,
-        text=_text(text, "text", TITLE_MAX),
+    item = AgendaItem(
+        meeting=meeting, position=(last.position + 1) if last else 0, text=_stripped(text)
     )
+    item.full_clean(exclude=["meeting"])
+    item.save()
+    return item
 
 
 @records_actor
@@ -152,6 +125,16 @@ def add_agenda_item(actor: User, meeting: StatMeeting, text: object) -> AgendaIt
 def remove_agenda_item(actor: User, item: AgendaItem) -> None:
     _require_meetings(actor)
     item.delete()
+
+
+# An action item is due in a month unless the meeting says otherwise.
+DEFAULT_DUE = dt.timedelta(days=30)
+
+
+def action_defaults(figure: Figure | None) -> tuple[str, dt.date]:
+    """What a new action item proposes before anyone edits it: the figure's owner OPD (its
+    code, "" without a figure) and a due date a month from today."""
+    return (figure.owner if figure else ""), timezone.localdate() + DEFAULT_DUE
 
 
 def _figure_value(figure: Figure | None) -> Decimal | None:
@@ -175,45 +158,43 @@ def create_action(
     """An action item: what must be done, by which OPD, by when, and the figure it should move
     (its value now is kept, to compare at the next meeting) or the record it is about."""
     _require_meetings(actor)
-    errors: dict[str, str] = {}
-
-    def checked(check, *args):
-        try:
-            return check(*args)
-        except ValidationError as exc:
-            errors.update({name: problems[0] for name, problems in exc.message_dict.items()})
-            return None
-
-    clean_title = checked(_text, title, "title", TITLE_MAX)
     opd = (
         owner
         if isinstance(owner, Opd)
-        else Opd.objects.filter(code=str(owner or "").strip(), active=True).first()
+        else Opd.objects.filter(code=_stripped(owner), active=True).first()
     )
-    if opd is None:
-        errors["owner"] = _("Choose the OPD that owns the action.")
-    due = checked(_date, due_date, "due_date")
-    key = str(figure_key or "").strip()[:120]
+    key = _stripped(figure_key)[:120]
     figure = panels.current_figure(key) if key else None
-    if key and figure is None:
-        errors["figure_key"] = _("The dashboard has no figure %(key)s.") % {"key": key}
-    url = str(record_url or "").strip()
-    if url and (not url.startswith("/") or url.startswith("//")):
-        errors["record_url"] = _("A record is given as a link inside Kota Cerdas, such as /staf/…")
-    if errors:
-        raise ValidationError(errors)
-    return ActionItem.objects.create(
+    action = ActionItem(
         meeting=meeting,
-        title=clean_title,
+        title=_stripped(title),
         owner=opd,
-        due_date=due,
+        due_date=due_date,
         figure_key=key,
         figure_label=(f"{figure.metric.name}: {figure.label}"[:300] if figure else ""),
         metric_version=figure.metric.versioned if figure else "",
         figure_value=_figure_value(figure),
-        record_url=url[:300],
+        record_url=_stripped(record_url),
         created_by=actor,
     )
+    errors: dict[str, list[str]] = {}
+    try:
+        action.full_clean(exclude=["meeting", "owner", "created_by"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if opd is None:
+        errors["owner"] = [_("Choose the OPD that owns the action.")]
+    if key and figure is None:
+        errors["figure_key"] = [_("The dashboard has no figure %(key)s.") % {"key": key}]
+    url = action.record_url
+    if url and (not url.startswith("/") or url.startswith("//")):
+        errors["record_url"] = [
+            _("A record is given as a link inside Kota Cerdas, such as /staf/…")
+        ]
+    if errors:
+        raise ValidationError(errors)
+    action.save()
+    return action
 
 
 @records_actor
@@ -230,21 +211,19 @@ def review_action(
     the figure's value at that moment."""
     if not scope.can_update_action(actor, action.owner_id):
         raise PermissionDenied(_("Only the owner OPD and the leadership update this action."))
-    if status not in ActionStatus.values:
-        raise ValidationError(
-            {"status": _("Choose one of: %(s)s.") % {"s": ", ".join(ActionStatus.values)}}
-        )
     if meeting is not None and not scope.can_run_meetings(actor):
         raise PermissionDenied(_("Only the leadership and administrators review at a meeting."))
     figure = panels.current_figure(action.figure_key) if action.figure_key else None
-    review = ActionReview.objects.create(
+    review = ActionReview(
         action=action,
         meeting=meeting,
         status=status,
-        note=_text(note, "note", 5000, required=False),
+        note=_stripped(note),
         figure_value=_figure_value(figure),
         by=actor,
     )
+    review.full_clean(exclude=["action", "meeting", "by"])
+    review.save()
     if action.status != status:
         action.status = status
         action.save(update_fields=["status", "updated_at"])
@@ -266,27 +245,58 @@ class ActionUnderReview:
         return Decimal(self.now.value) - self.action.figure_value
 
 
-def actions_to_review(meeting: StatMeeting) -> list[ActionUnderReview]:
+def find_actions(
+    reader_scope: scope.Scope,
+    *,
+    status: str | None = "live",
+    owner: str | None = None,
+    overdue: bool | None = None,
+    today: dt.date | None = None,
+) -> QuerySet[ActionItem]:
+    """The action items ``reader_scope`` covers, by due date: of one ``status`` ("live" for
+    open or in progress, None for all), one owner OPD (its code), and overdue only (True) or
+    none overdue (False)."""
+    found = panels.scoped_actions(reader_scope)
+    if status == "live":
+        found = found.live()
+    elif status:
+        found = found.filter(status=status)
+    if owner:
+        found = found.filter(owner__code=owner)
+    if overdue is True:
+        found = found.overdue(today)
+    elif overdue is False:
+        found = found.exclude(pk__in=ActionItem.objects.overdue(today).values("pk"))
+    return found.order_by("due_date", "pk")
+
+
+def actions_made_at(meeting: StatMeeting, reader_scope: scope.Scope) -> QuerySet[ActionItem]:
+    """The items made at ``meeting`` that the reader's scope covers."""
+    return panels.scoped_actions(reader_scope).filter(meeting=meeting).order_by("due_date", "pk")
+
+
+def actions_to_review(
+    meeting: StatMeeting, reader_scope: scope.Scope | None = None
+) -> list[ActionUnderReview]:
     """The items made at earlier meetings (or between them) that this meeting reviews: every
-    live one, and those closed since the previous meeting."""
+    live one, and those closed since the previous meeting; within ``reader_scope`` when given
+    (an OPD officer sees their OPD's)."""
     last = previous_meeting(meeting.date)
-    candidates = ActionItem.objects.exclude(meeting=meeting).filter(
-        created_at__date__lte=meeting.date
+    candidates = (
+        panels.scoped_actions(reader_scope or scope.Scope(scope.CITY))
+        .exclude(meeting=meeting)
+        .filter(created_at__date__lte=meeting.date)
     )
     closed_since = candidates.exclude(status__in=LIVE_ACTION_STATUSES).filter(
         updated_at__date__gte=last.date if last else meeting.date - DEFAULT_LOOKBACK
     )
-    found = list(candidates.filter(status__in=LIVE_ACTION_STATUSES)) + list(closed_since)
+    found = list(candidates.live()) + list(closed_since)
     reviews = {r.action_id: r for r in ActionReview.objects.filter(meeting=meeting)}
-    figures: dict[str, Figure | None] = {}
-    result = []
-    for action in sorted(found, key=lambda a: (a.due_date, a.pk)):
-        if action.figure_key and action.figure_key not in figures:
-            figures[action.figure_key] = panels.current_figure(action.figure_key)
-        result.append(
-            ActionUnderReview(action, figures.get(action.figure_key), reviews.get(action.pk))
-        )
-    return result
+    figures = panels.current_figures(action.figure_key for action in found if action.figure_key)
+    return [
+        ActionUnderReview(action, figures.get(action.figure_key), reviews.get(action.pk))
+        for action in sorted(found, key=lambda a: (a.due_date, a.pk))
+    ]
 
 
 def _reminder(action: ActionItem, today: dt.date) -> tuple[str, str]:
@@ -316,9 +326,7 @@ def remind_overdue_actions(today: dt.date | None = None) -> int:
     else:  # a run for another day (tests, a catch-up) counts intervals from that day
         now = end_of_day(today)
     every = dt.timedelta(days=settings.DASHBOARD["REMIND_EVERY_DAYS"])
-    overdue = ActionItem.objects.filter(
-        status__in=LIVE_ACTION_STATUSES, due_date__lt=today
-    ).select_related("owner")
+    overdue = ActionItem.objects.overdue(today).select_related("owner")
     connection = get_connection()
     sent = 0
     for action in overdue:

@@ -77,6 +77,21 @@ def _catalogue() -> dict[str, Metric]:
             public=True,
         ),
         Metric(
+            "index.evaluation",
+            1,
+            _("Smart city index, evaluation in progress"),
+            _(
+                "The index as the region's evaluation stands: the same formula as the published "
+                "index, over the assessor's scores where given and the region's proposed scores "
+                "elsewhere (then provisional). The government's working score, not published."
+            ),
+            _("index 0-4"),
+            HIGHER,
+            _desk(),
+            _("Evaluation: the current evaluation"),
+            YEAR,
+        ),
+        Metric(
             "index.gap",
             1,
             _("Gap to the index target"),

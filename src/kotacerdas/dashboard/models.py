@@ -5,12 +5,16 @@ read from their module every time (``panels``)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kotacerdas.core.models import Opd
-from kotacerdas.dashboard.choices import ActionStatus
+from kotacerdas.dashboard.choices import LIVE_ACTION_STATUSES, ActionStatus
 
 FIGURE_KEY = 120
 
@@ -20,7 +24,14 @@ class Annotation(models.Model):
     chart of that series. ``series`` is the series key a panel gives its chart, such as
     ``index``, ``pecut.intake`` or ``indicator.kemiskinan``."""
 
-    series = models.CharField(_("series"), max_length=FIGURE_KEY, db_index=True)
+    series = models.CharField(
+        _("series"),
+        max_length=FIGURE_KEY,
+        db_index=True,
+        validators=[
+            RegexValidator(r"^[a-z0-9][a-z0-9._-]*$", _("Name the series the note belongs to."))
+        ],
+    )
     date = models.DateField(_("date"))
     text = models.CharField(_("note"), max_length=300)
     author = models.ForeignKey(
@@ -44,9 +55,9 @@ class StatMeeting(models.Model):
 
     date = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=200)
-    attendees = models.TextField(_("attendees"), blank=True)
-    minutes = models.TextField(_("minutes"), blank=True)
-    decisions = models.TextField(_("decisions"), blank=True)
+    attendees = models.TextField(_("attendees"), blank=True, validators=[MaxLengthValidator(5000)])
+    minutes = models.TextField(_("minutes"), blank=True, validators=[MaxLengthValidator(50000)])
+    decisions = models.TextField(_("decisions"), blank=True, validators=[MaxLengthValidator(20000)])
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -78,6 +89,16 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class ActionItemQuerySet(models.QuerySet):
+    def live(self) -> ActionItemQuerySet:
+        """Open or in progress."""
+        return self.filter(status__in=LIVE_ACTION_STATUSES)
+
+    def overdue(self, today: dt.date | None = None) -> ActionItemQuerySet:
+        """Live and past the due date."""
+        return self.live().filter(due_date__lt=today or timezone.localdate())
 
 
 class ActionItem(models.Model):
@@ -116,6 +137,8 @@ class ActionItem(models.Model):
     reminded_at = models.DateTimeField(_("last reminded"), null=True, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
+    objects = ActionItemQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("action item")
         verbose_name_plural = _("action items")
@@ -123,6 +146,11 @@ class ActionItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        """Live and past the due date (``ActionItemQuerySet.overdue`` says the same)."""
+        return self.status in LIVE_ACTION_STATUSES and self.due_date < timezone.localdate()
 
 
 class ActionReview(models.Model):
@@ -135,7 +163,7 @@ class ActionReview(models.Model):
         StatMeeting, on_delete=models.CASCADE, null=True, blank=True, related_name="reviews"
     )
     status = models.CharField(_("status"), max_length=12, choices=ActionStatus.choices)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, validators=[MaxLengthValidator(5000)])
     figure_value = models.DecimalField(
         _("figure then"), max_digits=18, decimal_places=4, null=True, blank=True
     )

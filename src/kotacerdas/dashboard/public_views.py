@@ -3,12 +3,11 @@ published, how the PECUT service desk serves citizens, and the published indicat
 of the kecamatan or kelurahan. For citizens on cheap phones: no sign-in, no JavaScript needed,
 charts and maps drawn on the server as small inline SVG.
 
-The page reads the dashboard's own panels with the public scope (no records behind figures,
-only the indicator values the public may see) and keeps only figures of public metrics, so a
-figure here is the same number, by the same definition, as on the executive dashboard. Of the
-index panel it keeps the published index alone: the evaluation in progress shares the index's
-metric but is the government's working score, not a published one. The programmes, budgets,
-social aid and action items are never read, and the public scope draws no staff annotation.
+The page reads the dashboard's own panels with the public scope: ``panels.finish`` keeps the
+figures of public metrics only (the published index, not the evaluation in progress), there
+are no records behind figures, only the indicator values the public may see, and no staff
+annotation. A figure here is the same number, by the same definition, as on the executive
+dashboard. The programmes, budgets, social aid and action items are never read.
 """
 
 from __future__ import annotations
@@ -26,13 +25,11 @@ from django.views.decorators.http import require_safe
 
 from kotacerdas.core.choices import RegionLevel
 from kotacerdas.dashboard import panels
-from kotacerdas.dashboard.figures import Figure
+from kotacerdas.dashboard.figures import Figure, format_number
 from kotacerdas.dashboard.scope import PUBLIC_SCOPE
-from kotacerdas.opendata.maps import format_value
 
 # The figures change at most every few minutes: a browser or a proxy may keep the page this long.
 MAX_AGE = 300
-PUBLISHED_INDEX = "index"
 HEADLINE_SERVICES = ("pecut.intake", "pecut.sla")
 SLA_BY_OPD = "pecut.sla.opd."
 IKM_BY_SERVICE = "pecut.ikm.service."
@@ -44,8 +41,7 @@ MAX_CODE = 60  # of an unknown indicator code repeated back in the notice
 class Shown:
     """A public figure as the page shows it: the value and target as the reader's locale
     writes them, its period as dates when it is one (else the period as it is, a year), its
-    detail where the detail is itself public, and a link to its source only when that is a
-    public page of Satu Data."""
+    detail, and a link to its source only when that is a public page of Satu Data."""
 
     figure: Figure
     value: str
@@ -66,7 +62,7 @@ def _dates(period: str) -> tuple[dt.date | None, dt.date | None]:
     return days[0], days[-1]
 
 
-def _public(figures: list[Figure], keep_detail: bool = False) -> list[Shown]:
+def _public(figures: list[Figure]) -> list[Shown]:
     """The figures as the page shows them (``panels.finish`` kept the public ones only)."""
     portal = reverse("opendata-portal:search")
     shown = []
@@ -75,11 +71,11 @@ def _public(figures: list[Figure], keep_detail: bool = False) -> list[Shown]:
         shown.append(
             Shown(
                 figure=figure,
-                value=format_value(figure.value),
-                target=format_value(figure.target),
+                value=format_number(figure.value),
+                target=format_number(figure.target),
                 start=start,
                 end=end,
-                detail=figure.detail if keep_detail else "",
+                detail=figure.detail,
                 source_url=figure.source_url if figure.source_url.startswith(portal) else "",
             )
         )
@@ -95,12 +91,12 @@ def _index(reader: panels.Reader) -> dict[str, Any]:
     context = panel.context
     return {
         "title": panel.title,
-        "figures": _public([f for f in panel.figures if f.key == PUBLISHED_INDEX]),
+        "figures": _public(panel.figures),
         "history": [
-            (label, format_value(value)) for _day, value, label in context.get("history", [])
+            (label, format_number(value)) for _day, value, label in context.get("history", [])
         ][::-1],
         "chart": context.get("chart"),
-        "target": format_value(context.get("target")),
+        "target": format_number(context.get("target")),
     }
 
 
@@ -111,11 +107,8 @@ def _services(reader: panels.Reader) -> dict[str, Any]:
         "title": panel.title,
         "note": panel.note,
         "figures": _public([f for f in figures if f.key in HEADLINE_SERVICES]),
-        # Each OPD's open and overdue counts (the figure's detail) are not public figures.
         "by_opd": _by_label(_public([f for f in figures if f.key.startswith(SLA_BY_OPD)])),
-        "ikm": _by_label(
-            _public([f for f in figures if f.key.startswith(IKM_BY_SERVICE)], keep_detail=True)
-        ),
+        "ikm": _by_label(_public([f for f in figures if f.key.startswith(IKM_BY_SERVICE)])),
         "chart": panel.context.get("chart"),
     }
 

@@ -39,6 +39,18 @@ class Scope:
         return self.kind == PUBLIC
 
     @property
+    def sees_social_aid(self) -> bool:
+        """The social-aid panel: for the city, an area office (its area's figures) and Dinas
+        Sosial; not for another OPD."""
+        return not (self.kind == OPD and self.opd_code != settings.BANSOS["OPD"])
+
+    @property
+    def sees_city_registry(self) -> bool:
+        """The registry's city-wide figures (linkage runs, disbursements): the city's readers
+        and Dinas Sosial."""
+        return self.whole_city or (self.kind == OPD and self.opd_code == settings.BANSOS["OPD"])
+
+    @property
     def region(self) -> str:
         """The region code the area figures cover: the area, else the city."""
         return self.area or settings.KOTACERDAS_REGION
@@ -56,9 +68,6 @@ class Scope:
             return str(self.opd)
         region = Region.objects.filter(code=settings.KOTACERDAS_REGION).first()
         return region.name if region else settings.KOTACERDAS_REGION
-
-    def covers_region(self, code: str) -> bool:
-        return access.in_area(code, self.region)
 
 
 PUBLIC_SCOPE = Scope(PUBLIC)

@@ -12,16 +12,17 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kotacerdas.core.models import Opd
 from kotacerdas.core.views import requires
 from kotacerdas.dashboard import annotations, changes, meetings, panels
-from kotacerdas.dashboard.choices import LIVE_ACTION_STATUSES, ActionStatus
+from kotacerdas.dashboard import digest as digest_mail
+from kotacerdas.dashboard.choices import ActionStatus
 from kotacerdas.dashboard.models import (
     Annotation,
     DigestSubscription,
@@ -114,20 +115,17 @@ def _visible_actions(request: HttpRequest):
 def action_list(request: HttpRequest) -> HttpResponse:
     """The action items the reader's scope covers, live ones first by due date; filters by
     status, owner OPD and overdue."""
-    found = _visible_actions(request)
     status = request.GET.get("status", "live")
-    if status == "live":
-        found = found.filter(status__in=LIVE_ACTION_STATUSES)
-    elif status in ActionStatus.values:
-        found = found.filter(status=status)
+    if status not in ("live", *ActionStatus.values):
+        status = ""
     owner = request.GET.get("owner", "")
-    if owner:
-        found = found.filter(owner__code=owner)
-    today = timezone.localdate()
-    overdue = request.GET.get("overdue") in ("1", "true", "on")
-    if overdue:
-        found = found.filter(status__in=LIVE_ACTION_STATUSES, due_date__lt=today)
-    page = Paginator(found.order_by("due_date", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    overdue = {"1": True, "true": True, "on": True, "0": False, "false": False}.get(
+        request.GET.get("overdue", "")
+    )
+    found = meetings.find_actions(
+        scope_of(request.user), status=status or None, owner=owner, overdue=overdue
+    )
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "dashboard/actions.html",
@@ -135,9 +133,8 @@ def action_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "status": status,
             "owner": owner,
-            "overdue": overdue,
+            "overdue": overdue is True,
             "statuses": [("live", _("Open or in progress")), *ActionStatus.choices],
-            "today": today,
             "runs_meetings": can_run_meetings(request.user),
         },
     )
@@ -172,10 +169,9 @@ def action_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Action item saved."))
             return redirect("dashboard:action", action.pk)
     figure = panels.current_figure(values["figure"]) if values["figure"] else None
-    if not values["owner"] and figure is not None:
-        values["owner"] = figure.owner
-    if not values["due_date"]:
-        values["due_date"] = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    owner, due = meetings.action_defaults(figure)
+    values["owner"] = values["owner"] or owner
+    values["due_date"] = values["due_date"] or due.isoformat()
     return render(
         request,
         "dashboard/action_new.html",
@@ -223,7 +219,6 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
             "can_update": can_update_action(request.user, found.owner_id),
             "statuses": ActionStatus.choices,
             "errors": errors,
-            "today": timezone.localdate(),
         },
         status=400 if errors else 200,
     )
@@ -300,22 +295,14 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Meeting saved."))
             return redirect("dashboard:meeting", found.pk)
     scope = scope_of(request.user)
-    made_here = found.actions.select_related("owner")
-    if scope.opd_code:
-        made_here = made_here.filter(owner__code=scope.opd_code)
-    to_review = [
-        item
-        for item in meetings.actions_to_review(found)
-        if not scope.opd_code or item.action.owner.code == scope.opd_code
-    ]
     return render(
         request,
         "dashboard/meeting.html",
         {
             "meeting": found,
             "agenda": found.agenda.all(),
-            "to_review": to_review,
-            "made_here": made_here,
+            "to_review": meetings.actions_to_review(found, scope),
+            "made_here": meetings.actions_made_at(found, scope).select_related("owner"),
             "runs_meetings": can_run_meetings(request.user),
             "statuses": ActionStatus.choices,
             "errors": errors,
@@ -341,7 +328,8 @@ def annotate(request: HttpRequest) -> HttpResponse:
         )
     except ValidationError as exc:
         for field, problem in _errors(exc).items():
-            messages.error(request, f"{field}: {problem}")
+            label = Annotation._meta.get_field(field).verbose_name
+            messages.error(request, f"{capfirst(label)}: {problem}")
     else:
         messages.success(request, _("Note added to the series."))
     return redirect(_back(request, reverse("dashboard:home")))
@@ -361,12 +349,13 @@ def annotation_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def digest(request: HttpRequest) -> HttpResponse:
     """Subscribe to the weekly digest by email, or stop it."""
     if request.POST.get("subscribe") == "1":
-        if not request.user.email:
-            messages.error(request, _("Your account has no email address: add one first."))
+        try:
+            digest_mail.subscribe(request.user)
+        except ValidationError as exc:
+            messages.error(request, exc.message_dict["email"][0])
         else:
-            DigestSubscription.objects.get_or_create(user=request.user)
             messages.success(request, _("You will receive the weekly digest by email."))
     else:
-        DigestSubscription.objects.filter(user=request.user).delete()
+        digest_mail.unsubscribe(request.user)
         messages.success(request, _("The weekly digest is stopped."))
     return redirect("dashboard:home")

@@ -181,7 +181,7 @@ class Kpi(models.Model):
     """A key performance indicator of a programme: what is measured, in which unit, which way is
     better, from which baseline, with a target per year. Its red/amber/green thresholds say how
     much of the target a value must achieve to be green, and to be amber rather than red
-    (``kpis.kpi_status``)."""
+    (``kpis.rag``)."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="kpis")
     name = models.CharField(_("name"), max_length=200)

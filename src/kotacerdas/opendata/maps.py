@@ -21,7 +21,7 @@ from django.db.models import Q, Subquery
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from kotacerdas.core import geo
+from kotacerdas.core import geo, regions
 from kotacerdas.core.choices import RegionLevel
 from kotacerdas.opendata.choices import Direction
 from kotacerdas.opendata.indicators import public_values, staff_values
@@ -56,18 +56,12 @@ def format_value(value: Any) -> str:
     return formats.number_format(Decimal(f"{number.normalize():f}"))
 
 
-def _inside(code: str, area: str) -> bool:
-    """Whether region ``code`` is ``area`` itself or lies within it (the Kemendagri code of a
-    region starts with its parent's)."""
-    return code == area or code.startswith(area + ".")
-
-
 def _area(within: str | None) -> Q:
     """The values of regions inside the city, and inside ``within`` when it is given."""
     city = settings.KOTACERDAS_REGION
     area = Q(region__code__startswith=city + ".")
     if within:
-        area &= Q(region_id=within) | Q(region__code__startswith=within + ".")
+        area &= regions.within("region__code", within)
     return area
 
 
@@ -152,7 +146,7 @@ def _shapes(level: str, within: str | None) -> dict[str, tuple[str, geo.Shape]]:
         for code, (name, found_level, shape) in geo.boundaries().items()
         if found_level == level
         and code.startswith(city + ".")
-        and (not within or _inside(code, within))
+        and (not within or regions.in_area(code, within))
     }
 
 

@@ -22,12 +22,9 @@ AnyUser = User | AnonymousUser
 
 
 def is_steward(user: AnyUser) -> bool:
-    if access.is_administrator(user):
-        return True
-    return (
-        access.has_role(user, Role.OPD_OFFICER)
-        and user.opd is not None
-        and user.opd.code == settings.OPENDATA["STEWARD_OPD"]
+    """The walidata: administrators and officers of the steward OPD."""
+    return access.is_administrator(user) or access.is_officer_of(
+        user, settings.OPENDATA["STEWARD_OPD"]
     )
 
 

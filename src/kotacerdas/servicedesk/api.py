@@ -38,7 +38,7 @@ from ninja import Header, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.pagination import paginate
 
-from kotacerdas.core import access
+from kotacerdas.core import access, regions
 from kotacerdas.core.api_auth import ActiveSessionAuth, TokenAuth, signed_in
 from kotacerdas.core.api_common import (
     ERRORS,
@@ -395,7 +395,7 @@ def list_requests(
         requests = requests.filter(service__code=filters.service)
     if filters.kelurahan is not None:
         area = region_by_code(filters.kelurahan, "kelurahan").code
-        requests = requests.filter(Q(region_id=area) | Q(region__code__startswith=f"{area}."))
+        requests = requests.filter(regions.within("region__code", area))
     if filters.submitted_from is not None:
         requests = requests.filter(submitted_at__date__gte=filters.submitted_from)
     if filters.submitted_to is not None:

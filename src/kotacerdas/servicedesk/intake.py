@@ -27,9 +27,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from kotacerdas.core import geo
-from kotacerdas.core.choices import RegionLevel
 from kotacerdas.core.models import Opd, Region, User
 from kotacerdas.core.personal import contact_key, normalise_contact
+from kotacerdas.core.villages import city_village, is_city_village
 from kotacerdas.servicedesk import notify, sla
 from kotacerdas.servicedesk.choices import AttributeType, Category, Channel, EventKind, Status
 from kotacerdas.servicedesk.models import (
@@ -166,9 +166,7 @@ def check_request(new: NewRequest) -> tuple[dict[str, Any], dict[str, str]]:
 
     city = settings.KOTACERDAS_REGION
     region = new.region
-    if region is not None and not (
-        region.level == RegionLevel.VILLAGE and region.code.startswith(city + ".")
-    ):
+    if region is not None and not is_city_village(region):
         errors["region"] = _("Pick a kelurahan of this city.")
 
     latitude, longitude = new.latitude, new.longitude
@@ -190,7 +188,7 @@ def check_request(new: NewRequest) -> tuple[dict[str, Any], dict[str, str]]:
             longitude = longitude.quantize(Decimal("0.000001"))
             if region is None:
                 code = geo.village_at(longitude, latitude)
-                region = Region.objects.filter(code=code).first() if code else None
+                region = city_village(code)
     cleaned.update(region=region, latitude=latitude, longitude=longitude)
 
     address = new.address_string.strip()

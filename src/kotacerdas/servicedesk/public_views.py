@@ -24,9 +24,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
-from kotacerdas.core.choices import RegionLevel
 from kotacerdas.core.models import Region
 from kotacerdas.core.views import limited, too_many_requests
+from kotacerdas.core.villages import villages_by_district
 from kotacerdas.servicedesk import ikm, intake, workflow
 from kotacerdas.servicedesk.choices import Category, EventKind, Status
 from kotacerdas.servicedesk.models import RequestEvent, RequestPhoto, Service, ServiceRequest
@@ -73,20 +73,6 @@ def my_requests(request: HttpRequest) -> HttpResponse:
         .order_by("-submitted_at")
     )
     return render(request, "servicedesk/public/mine.html", {"requests": mine})
-
-
-def _villages() -> list[tuple[str, list[Region]]]:
-    """The city's kelurahan by kecamatan, for the location picker."""
-    from django.conf import settings
-
-    city = settings.KOTACERDAS_REGION
-    regions = Region.objects.filter(code__startswith=city + ".").order_by("code")
-    districts = {r.code: r.name for r in regions if r.level == RegionLevel.DISTRICT}
-    grouped: dict[str, list[Region]] = {}
-    for region in regions:
-        if region.level == RegionLevel.VILLAGE:
-            grouped.setdefault(districts.get(region.parent_id, ""), []).append(region)
-    return list(grouped.items())
 
 
 def _decimal(text: str) -> Decimal | None:
@@ -150,7 +136,7 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
         "servicedesk/public/submit.html",
         {
             "service": service,
-            "villages": _villages(),
+            "villages": villages_by_district(),
             "attributes": attributes,
             "posted": posted,
             "errors": errors,

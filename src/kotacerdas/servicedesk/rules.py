@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
-from kotacerdas.core import access
+from kotacerdas.core import access, regions
 from kotacerdas.core.choices import Role
 from kotacerdas.core.models import User
 from kotacerdas.servicedesk.choices import Status
@@ -25,12 +25,8 @@ AnyUser = User | AnonymousUser
 
 def is_desk(user: AnyUser) -> bool:
     """Triage staff: administrators and officers of the desk OPD."""
-    if access.is_administrator(user):
-        return True
-    return (
-        access.has_role(user, Role.OPD_OFFICER)
-        and user.opd is not None
-        and user.opd.code == settings.SERVICEDESK["DESK_OPD"]
+    return access.is_administrator(user) or access.is_officer_of(
+        user, settings.SERVICEDESK["DESK_OPD"]
     )
 
 
@@ -48,12 +44,6 @@ def works_on(user: AnyUser, request: ServiceRequest) -> bool:
 UNTRIAGED = (Status.SUBMITTED, Status.VERIFIED)
 
 
-def in_region(code: str) -> Q:
-    """Requests located in the region ``code``: itself and every region below it (a kecamatan
-    code takes in its kelurahan)."""
-    return Q(region_id=code) | Q(region__code__startswith=f"{code}.")
-
-
 def reads_in_area(user: AnyUser, request: ServiceRequest) -> bool:
     """An officer of a kecamatan or kelurahan office reading a request located in their area,
     once the desk has passed it on. Reading only: acting stays with ``works_on``."""
@@ -61,7 +51,7 @@ def reads_in_area(user: AnyUser, request: ServiceRequest) -> bool:
     return (
         area is not None
         and request.region_id is not None
-        and access.in_area(request.region_id, area)
+        and regions.in_area(request.region_id, area)
         and request.status not in UNTRIAGED
     )
 
@@ -82,7 +72,7 @@ def visible_requests(user: AnyUser) -> QuerySet[ServiceRequest]:
         mine = Q(opd_id=user.opd_id)
         area = access.area_of(user)
         if area is not None:
-            mine |= in_region(area)
+            mine |= regions.within("region__code", area)
         return requests.filter(mine).exclude(status__in=UNTRIAGED)
     return requests.none()
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kotacerdas.core import access
+from kotacerdas.core import access, regions
 from kotacerdas.core.choices import RegionLevel
 from kotacerdas.core.models import Opd, Region
 from kotacerdas.core.personal import mask_email, mask_phone, record_access
@@ -41,7 +40,6 @@ from kotacerdas.servicedesk.models import (
 
 PAGE_SIZE = 50
 # The shape of a Kemendagri region code, as far as the queue's filter needs to know.
-REGION_CODE = re.compile(r"[0-9][0-9.]{0,12}")
 
 
 def _visible(request: HttpRequest, number: str) -> ServiceRequest:
@@ -57,13 +55,13 @@ def region_choices(user: Any) -> list[tuple[str, str, bool]]:
     so that each kecamatan heads its kelurahan: the area a kecamatan or kelurahan office
     serves, or the whole city for everyone else."""
     area = access.area_of(user) or settings.KOTACERDAS_REGION
-    regions = Region.objects.filter(
-        Q(code=area) | Q(code__startswith=f"{area}."),
+    places = Region.objects.filter(
+        regions.within("code", area),
         level__in=[RegionLevel.DISTRICT, RegionLevel.VILLAGE],
     ).order_by("code")
     return [
         (code, name, level == RegionLevel.DISTRICT)
-        for code, name, level in regions.values_list("code", "name", "level")
+        for code, name, level in places.values_list("code", "name", "level")
     ]
 
 
@@ -88,8 +86,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     if filters["region"]:
         # A value that is no region code simply matches nothing.
         requests = (
-            requests.filter(rules.in_region(filters["region"]))
-            if REGION_CODE.fullmatch(filters["region"])
+            requests.filter(regions.within("region__code", filters["region"]))
+            if regions.REGION_CODE.fullmatch(filters["region"])
             else requests.none()
         )
     if request.GET.get("overdue"):

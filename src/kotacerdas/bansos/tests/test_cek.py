@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import pickle
 import re
 
 import pytest
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -221,9 +224,19 @@ def test_the_log_and_the_cache_never_hold_the_nik_or_the_name(
             str(value) for record in caplog.records for value in vars(record).values()
         ).lower()
     )
+    # The rate limits were counted in the cache (the tests' LocMemCache): read every key and
+    # every stored value as the cache holds them.
+    backend = caches["default"]
+    assert isinstance(backend, LocMemCache)
+    held = [(key, pickle.loads(value)) for key, value in backend._cache.items()]  # noqa: S301
+    assert any(":cek_nik:" in key for key, _value in held)
+    assert any(":cek:" in key for key, _value in held)
+    cached = " ".join(f"{key} {value}" for key, value in held).lower()
     for secret in (budi.nik, budi.nik[:-1], "budi santoso", "budi", budi.name_key):
         assert secret not in stored
         assert secret not in logged
+        assert secret not in cached
+    assert "127.0.0.1" not in cached
 
 
 def test_a_filled_honeypot_is_answered_as_nothing_found(citizen, bansos_people):

@@ -2,13 +2,9 @@
 their name masked with their programmes; a wrong name shows nothing."""
 
 import pytest
-from conftest import needs_chromium
+from conftest import assert_fits_phone, needs_chromium
 
 pytestmark = [pytest.mark.browser, needs_chromium]
-
-
-def fits_the_screen(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -19,7 +15,7 @@ def test_a_citizen_checks_their_aid_on_a_phone(bansos_people, browser, live_serv
         viewport={"width": 360, "height": 740}, java_script_enabled=False
     ).new_page()
     citizen.goto(f"{live_server.url}/cek-bansos/")
-    assert fits_the_screen(citizen)
+    assert_fits_phone(citizen)
     citizen.locator("#nik").fill(f"{rizky.nik[:6]} {rizky.nik[6:12]} {rizky.nik[12:]}")
     citizen.locator("#name").fill("Moch. Rizky")
     citizen.locator("#cek-nik button[type=submit]").click()
@@ -30,7 +26,7 @@ def test_a_citizen_checks_their_aid_on_a_phone(bansos_people, browser, live_serv
     assert citizen.locator(".recipient-decile").inner_text().startswith("3")
     assert citizen.locator("#nik").input_value() == ""  # the answer does not repeat the NIK
     assert rizky.nik not in citizen.content()
-    assert fits_the_screen(citizen)
+    assert_fits_phone(citizen)
 
     # By kelurahan: the form opens from its summary, and lists both recipients of the name.
     citizen.locator("#by-kelurahan summary").click()
@@ -39,7 +35,7 @@ def test_a_citizen_checks_their_aid_on_a_phone(bansos_people, browser, live_serv
     citizen.locator("#cek-kelurahan button[type=submit]").click()
     citizen.wait_for_selector("#answer")
     assert citizen.locator(".recipient-name").count() == 2
-    assert fits_the_screen(citizen)
+    assert_fits_phone(citizen)
 
     citizen.locator("#nik").fill(rizky.nik)
     citizen.locator("#name").fill("Budi Santoso")

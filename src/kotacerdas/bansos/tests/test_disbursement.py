@@ -441,6 +441,8 @@ def test_a_reconciled_batch_sends_no_payment_file_again(sent, recipients, dinsos
 def test_the_result_marks_payments_paid_failed_and_returned(
     recipients, kartu_sahabat, dinsos_officer
 ):
+    dinsos_officer.email = "petugas@dinsos.kedirikota.go.id"
+    dinsos_officer.save(update_fields=["email"])
     extra = person("Hadi Susilo")
     enrol(extra, kartu_sahabat)
     batch = disbursement.create_batch(kartu_sahabat, PERIOD, dinsos_officer).batch
@@ -476,7 +478,11 @@ def test_the_result_marks_payments_paid_failed_and_returned(
     assert result.differences == 0
     # the changes are in the payments' history, attributed to the clerk
     entries = LogEntry.objects.filter(additional_data__source="bank_result")
-    assert entries.count() == 3 and {e.actor_id for e in entries} == {dinsos_officer.pk}
+    assert entries.count() == 3
+    assert {(e.actor_id, e.actor_email) for e in entries} == {
+        (dinsos_officer.pk, "petugas@dinsos.kedirikota.go.id")
+    }
+    assert {e.object_repr for e in entries} == {f"{batch} #{p.pk}" for p in (budi, siti, hadi)}
 
 
 def test_the_result_records_every_kind_of_discrepancy(
@@ -793,3 +799,88 @@ def test_a_batch_round_trip_through_the_pages(staff, recipients, kartu_sahabat, 
     ]
     listing = client.get(LIST).content.decode()
     assert f"{LIST}{batch.pk}/rekonsiliasi/" in listing
+
+
+# ---------------------------------------------------------------------------------------------
+# What a batch's status allows
+
+
+@pytest.mark.parametrize(
+    ("status", "release", "export", "import_result"),
+    [
+        (BatchStatus.DRAFT, True, True, False),
+        (BatchStatus.EXPORTED, False, True, True),
+        (BatchStatus.RECONCILED, False, False, True),
+    ],
+)
+def test_a_batch_allows_by_its_status(status, release, export, import_result, kartu_sahabat):
+    batch = Batch(programme=kartu_sahabat, period=PERIOD, status=status)
+    assert (batch.can_release, batch.can_export, batch.can_import_result) == (
+        release,
+        export,
+        import_result,
+    )
+
+
+def _offers(page: str, batch: Batch) -> dict[str, bool]:
+    """What a batch page offers: the release form, the payment file, the bank's result."""
+    return {
+        "release": 'name="reason"' in page,
+        "export": f"{LIST}{batch.pk}/berkas-bank/" in page,
+        "import_result": f"{LIST}{batch.pk}/hasil-bank/" in page,
+    }
+
+
+def test_the_pages_offer_and_the_functions_allow_the_same_actions(
+    staff, recipients, kartu_sahabat, dinsos_officer
+):
+    client = staff(dinsos_officer)
+    batch = disbursement.create_batch(kartu_sahabat, PERIOD, dinsos_officer).batch
+    held = payment_of(recipients["moved"], batch)
+    budi = payment_of(recipients["budi"], batch)
+
+    def offered() -> dict[str, bool]:
+        batch.refresh_from_db()
+        allowed = {
+            "release": batch.can_release,
+            "export": batch.can_export,
+            "import_result": batch.can_import_result,
+        }
+        assert _offers(client.get(f"{LIST}{batch.pk}/").content.decode(), batch) == allowed
+        form = client.get(f"{LIST}{batch.pk}/berkas-bank/").content.decode()
+        assert ('id="payment-file-form"' in form) is allowed["export"]
+        return allowed
+
+    assert offered() == {"release": True, "export": True, "import_result": False}
+    with pytest.raises(ResultFileRefused):
+        disbursement.import_bank_result(
+            batch, result_file(f"{reference(budi)},PAID,300000,,"), dinsos_officer
+        )
+
+    disbursement.export_payment_file(batch, dinsos_officer)
+    assert offered() == {"release": False, "export": True, "import_result": True}
+    with pytest.raises(ValidationError):
+        disbursement.release_payment(held, dinsos_officer, "Alamat dikonfirmasi")
+
+    disbursement.import_bank_result(
+        batch, result_file(f"{reference(budi)},PAID,300000,,"), dinsos_officer
+    )
+    assert offered() == {"release": False, "export": False, "import_result": True}
+    with pytest.raises(ValidationError):
+        disbursement.export_payment_file(batch, dinsos_officer)
+
+
+def test_a_batch_read_before_another_clerks_change_is_read_again(sent, recipients, dinsos_officer):
+    # Two clerks hold the same batch: one applies the bank's result, then the other, whose copy
+    # still says "sent to the bank", asks for the payment file again.
+    stale = Batch.objects.get(pk=sent.pk)
+    budi = payment_of(recipients["budi"], sent)
+    disbursement.import_bank_result(
+        sent, result_file(f"{reference(budi)},PAID,300000,,"), dinsos_officer
+    )
+    assert stale.status == BatchStatus.EXPORTED
+
+    with pytest.raises(ValidationError):
+        disbursement.export_payment_file(stale, dinsos_officer)
+
+    assert stale.status == BatchStatus.RECONCILED and stale.reconciled_at is not None

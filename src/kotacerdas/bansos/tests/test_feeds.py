@@ -102,17 +102,6 @@ def flagged_rows(kediri) -> None:
     _record("D5", SEMAMPIR, "", linked=True)
 
 
-def test_flagged_records_are_counted_per_flag_and_area(flagged_rows):
-    assert feeds.flagged_records("deceased") == 4
-    assert feeds.flagged_records("deceased", area=BANDAR_LOR) == 2
-    assert feeds.flagged_records("deceased", area="35.71.01") == 3
-    assert feeds.flagged_records("deceased", area=SEMAMPIR) == 1
-    assert feeds.flagged_records("moved_out") == 2
-    assert feeds.flagged_records("nik_not_found", area=BANDAR_LOR) == 0
-    assert feeds.flagged_records("nik_invalid", area=settings.KOTACERDAS_REGION) == 1
-    assert feeds.flagged_records("alive") == 0
-
-
 def test_data_quality_for_an_area_counts_the_rows_located_there(flagged_rows):
     assert feeds.latest_data_quality(area=BANDAR_LOR) is None  # no linkage run yet
     LinkRun.objects.create(

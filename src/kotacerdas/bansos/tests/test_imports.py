@@ -189,6 +189,22 @@ def test_a_changed_row_updates_the_person_and_the_history_hides_identity(tmp_pat
     assert "address" in text and "Jl. Baru" not in text and KK not in text
 
 
+def test_the_history_of_an_import_names_the_clerk_and_their_email(tmp_path, kediri, dinsos_officer):
+    dinsos_officer.email = "petugas@dinsos.kedirikota.go.id"
+    dinsos_officer.save(update_fields=["email"])
+    import_civil_registry(write_csv(tmp_path / "first.csv", family()), user=dinsos_officer)
+    rows = family()
+    rows[0].update(status_hidup="MATI", tanggal_meninggal="2026-10-01", alamat="Jl. Baru 1")
+
+    import_civil_registry(write_csv(tmp_path / "second.csv", rows), user=dinsos_officer)
+
+    entries = LogEntry.objects.filter(additional_data__source="import")
+    assert {e.content_type.model for e in entries} == {"person", "household"}
+    assert {(e.actor_id, e.actor_email) for e in entries} == {
+        (dinsos_officer.pk, "petugas@dinsos.kedirikota.go.id")
+    }
+
+
 def test_only_the_heads_row_changes_the_family_address(tmp_path, kediri):
     import_civil_registry(write_csv(tmp_path / "first.csv", family()))
     rows = family()

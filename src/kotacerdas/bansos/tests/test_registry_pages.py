@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 
 import pytest
 from django.conf import settings
@@ -89,17 +90,61 @@ def test_identity_is_masked_until_revealed_and_every_view_is_recorded(
     assert PersonalDataAccess.objects.count() == 2
 
 
-def test_the_person_page_shows_programmes_and_nik_warnings(
-    client_for, dinsos_officer, bansos_people
+DOB_TEXT = "The NIK&#x27;s date digits disagree with the recorded date of birth."
+SEX_TEXT = "The NIK&#x27;s day (women + 40) disagrees with the recorded sex."
+
+
+@pytest.mark.parametrize(
+    ("warnings", "shown"),
+    [
+        ("", []),
+        ("nik_dob_mismatch", [DOB_TEXT]),
+        ("nik_sex_mismatch", [SEX_TEXT]),
+        ("nik_dob_mismatch;nik_sex_mismatch", [DOB_TEXT, SEX_TEXT]),
+        # A code this release does not know is shown as it is, never as another's text.
+        ("nik_dob_mismatch;legacy_code", [DOB_TEXT, "legacy_code"]),
+    ],
+)
+def test_the_person_page_shows_programmes_and_each_nik_warning_in_words(
+    client_for, dinsos_officer, bansos_people, warnings, shown
 ):
     budi = bansos_people.budi
-    budi.nik_warnings = "nik_dob_mismatch"
+    budi.nik_warnings = warnings
     budi.save(update_fields=["nik_warnings"])
     client = client_for(dinsos_officer)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(f"{BASE}/warga/{budi.pk}/").content.decode()
     assert "Program Keluarga Harapan" in page
-    assert "NIK is never corrected" in page
+    notices = re.findall(r'<p class="notice nik-warning">([^<]*)</p>', page)
+    assert [next(text for text in shown if notice.startswith(text)) for notice in notices] == shown
+    for text in {DOB_TEXT, SEX_TEXT} - set(shown):
+        assert text not in page
+
+
+def test_the_nik_warnings_read_the_same_in_the_import_report_and_on_the_person(
+    client_for, dinsos_officer, kediri
+):
+    # A woman's NIK (day + 40) on a row recorded as a man born on another day.
+    nik = make_nik(dt.date(1985, 6, 9), Sex.FEMALE)
+    row = {
+        "nik": nik,
+        "no_kk": "3571010101150099",
+        "nama": "SRI WAHYUNI",
+        "tanggal_lahir": "1985-06-10",
+        "jenis_kelamin": "L",
+        "kode_kelurahan": BANDAR_KIDUL,
+        "status_hidup": "HIDUP",
+    }
+    client = client_for(dinsos_officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    upload = _upload([row], CIVIL)
+    report = client.post(f"{BASE}/impor/", {"kind": "dukcapil", "file": upload}, follow=True)
+    person = Person.objects.get()
+    assert person.nik_warnings == "nik_dob_mismatch;nik_sex_mismatch"
+    page = client.get(f"{BASE}/warga/{person.pk}/").content.decode()
+    for text in (DOB_TEXT, SEX_TEXT):
+        assert text in report.content.decode()
+        assert text in page
 
 
 def _upload(rows: list[dict[str, str]], columns: list[str]) -> SimpleUploadedFile:

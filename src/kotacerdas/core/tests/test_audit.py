@@ -4,6 +4,7 @@ with who, when and the before/after values."""
 import pytest
 from auditlog.models import LogEntry
 
+from kotacerdas.core.audit import acting_as, log_bulk_changes
 from kotacerdas.core.models import Opd
 from kotacerdas.core.tokens import issue_token
 
@@ -79,3 +80,42 @@ def test_administrators_read_the_trail_with_before_and_after(client_for, adminis
     page = client.get("/staf/audit/", {"actor": administrator.username}).content.decode()
     assert "Dinsos" in page
     assert "0354 111" in page
+
+
+def test_bulk_changes_are_attributed_to_the_given_actor_with_their_email(
+    dinsos, dinkes, dinsos_officer
+):
+    # Given a clerk with an e-mail address, and two records a bulk write changed
+    dinsos_officer.email = "petugas@dinsos.kedirikota.go.id"
+    dinsos_officer.save(update_fields=["email"])
+    changes = [
+        (dinsos.pk, str(dinsos), {"phone": ["", "0354 682955"]}),
+        (dinkes.pk, str(dinkes), {"phone": ["", "0354 773012"]}),
+    ]
+
+    # When the changes are logged in bulk for them
+    log_bulk_changes(Opd, changes, source="sync", actor=dinsos_officer)
+
+    # Then each record has one update entry naming the clerk and their address
+    entries = LogEntry.objects.filter(additional_data__source="sync").order_by("object_pk")
+    assert [(e.object_pk, e.object_repr, e.changes) for e in entries] == [
+        (str(pk), label, diff) for pk, label, diff in sorted(changes, key=lambda c: str(c[0]))
+    ]
+    assert {(e.action, e.actor_id, e.actor_email) for e in entries} == {
+        (LogEntry.Action.UPDATE, dinsos_officer.pk, "petugas@dinsos.kedirikota.go.id")
+    }
+    assert list(LogEntry.objects.get_for_object(dinsos).filter(additional_data__source="sync"))
+
+
+def test_bulk_changes_without_an_actor_go_to_the_user_acting(dinsos, administrator):
+    administrator.email = "smartcity@kedirikota.go.id"
+    administrator.save(update_fields=["email"])
+    with acting_as(administrator):
+        log_bulk_changes(Opd, [(dinsos.pk, "Dinsos", {"phone": ["", "1"]})], source="sync")
+    log_bulk_changes(Opd, [(dinsos.pk, "Dinsos", {"phone": ["1", "2"]})], source="script")
+
+    acted = LogEntry.objects.get(additional_data__source="sync")
+    assert (acted.actor, acted.actor_email) == (administrator, "smartcity@kedirikota.go.id")
+    # Outside it, and with nobody signed in, the entry names nobody.
+    unattributed = LogEntry.objects.get(additional_data__source="script")
+    assert (unattributed.actor, unattributed.actor_email) == (None, None)

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kotacerdas.core import personal
-from kotacerdas.core.models import PersonalDataAccess
+from kotacerdas.core.models import Opd, PersonalDataAccess
 
 PHONE = "0812-3456-7890"
 PHONE_DIGITS = "081234567890"
@@ -278,3 +278,22 @@ def test_an_export_by_an_anonymous_reader_is_recorded_without_a_user(dinsos):
     personal.record_access(AnonymousUser(), dinsos, ["phone"], "export")
     access = PersonalDataAccess.objects.get()
     assert access.user is None and access.action == PersonalDataAccess.Action.EXPORT
+
+
+def test_an_export_of_many_records_is_recorded_once_per_record(dinsos, dinkes, administrator):
+    # Given a list of records exported at once, named by model or by label
+    recorded = personal.record_accesses(
+        administrator, Opd, [dinsos.pk, dinkes.pk], ["name", "phone"], "export"
+    )
+    personal.record_accesses(administrator, "core.Opd", [dinsos.pk], ["email"], "view")
+
+    # Then each record has its own access row, like ``record_access`` writes one at a time
+    assert recorded == 2
+    rows = PersonalDataAccess.objects.order_by("pk")
+    assert list(rows.values_list("user", "action", "subject_type", "subject_id", "fields")) == [
+        (administrator.pk, "export", "core.opd", str(dinsos.pk), "name,phone"),
+        (administrator.pk, "export", "core.opd", str(dinkes.pk), "name,phone"),
+        (administrator.pk, "view", "core.opd", str(dinsos.pk), "email"),
+    ]
+    assert all(row.at is not None for row in rows)
+    assert personal.record_accesses(AnonymousUser(), Opd, [], ["phone"], "export") == 0

@@ -11,6 +11,8 @@ placeholder number.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from functools import partial
 
 from django.utils import timezone
 
@@ -18,7 +20,7 @@ from kotacerdas.core.models import User
 from kotacerdas.dashboard.figures import Figure, Owners
 from kotacerdas.dashboard.panels.actions import actions_panel, scoped_actions
 from kotacerdas.dashboard.panels.base import Panel, Reader, link, span
-from kotacerdas.dashboard.panels.index import index_panel, index_target
+from kotacerdas.dashboard.panels.index import index_panel
 from kotacerdas.dashboard.panels.indicators import indicators_panel
 from kotacerdas.dashboard.panels.programmes import programmes_panel
 from kotacerdas.dashboard.panels.services import IKM_DAYS, SLA_DAYS, scoped_requests, services_panel
@@ -33,9 +35,9 @@ __all__ = [
     "actions_panel",
     "all_panels",
     "current_figure",
+    "current_figures",
     "finish",
     "index_panel",
-    "index_target",
     "indicators_panel",
     "link",
     "programmes_panel",
@@ -88,23 +90,44 @@ def finish(panel: Panel, reader: Reader) -> Panel:
     return panel
 
 
-def current_figure(key: str, now: dt.datetime | None = None) -> Figure | None:
-    """The figure ``key`` as it stands now, read city-wide (an action item's figure, shown again
-    beside it at the next meeting)."""
+# Which panel computes the figures whose keys start so.
+MAKERS = {
+    "index": index_panel,
+    "kpi": programmes_panel,
+    "budget": programmes_panel,
+    "reports": programmes_panel,
+    "pecut": services_panel,
+    "bansos": social_panel,
+    "actions": actions_panel,
+}
+
+
+def current_figures(
+    keys: Iterable[str], now: dt.datetime | None = None
+) -> dict[str, Figure | None]:
+    """The figures ``keys`` as they stand now, read city-wide (action items' figures, shown
+    again beside them at the next meeting); each panel is computed once for all its keys."""
     reader = reader_for(Scope(CITY), None, now)
-    if key.startswith("indicator."):
-        code = key.split(".", 2)[1]
-        panel = indicators_panel(reader, code, None)
-    else:
-        makers = {
-            "index": index_panel,
-            "kpi": programmes_panel,
-            "budget": programmes_panel,
-            "reports": programmes_panel,
-            "pecut": services_panel,
-            "bansos": social_panel,
-            "actions": actions_panel,
-        }
-        maker = makers.get(key.split(".", 1)[0])
-        panel = maker(reader) if maker else None
-    return finish(panel, reader).figure(key) if panel is not None else None
+    built: dict[object, Panel | None] = {}
+    found: dict[str, Figure | None] = {}
+    for key in keys:
+        if key in found:
+            continue
+        if key.startswith("indicator."):
+            code = key.split(".", 2)[1]
+            which: object = ("indicator", code)
+            make = partial(indicators_panel, reader, code, None)
+        else:
+            which = MAKERS.get(key.split(".", 1)[0])
+            make = partial(which, reader) if which else None
+        if which not in built:
+            panel = make() if make else None
+            built[which] = finish(panel, reader) if panel is not None else None
+        panel = built[which]
+        found[key] = panel.figure(key) if panel is not None else None
+    return found
+
+
+def current_figure(key: str, now: dt.datetime | None = None) -> Figure | None:
+    """The figure ``key`` as it stands now, read city-wide."""
+    return current_figures([key], now)[key]

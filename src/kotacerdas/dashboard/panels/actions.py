@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from kotacerdas.dashboard.choices import LIVE_ACTION_STATUSES
 from kotacerdas.dashboard.models import ActionItem
 from kotacerdas.dashboard.panels.base import (
     Panel,
@@ -23,10 +22,9 @@ def scoped_actions(scope: Scope):
 
 
 def actions_panel(reader: Reader) -> Panel:
-    """The action items still open, the overdue ones first."""
+    """The overdue action items, counted and listed."""
     panel = Panel("actions", _("Action items"))
-    live = list(scoped_actions(reader.scope).filter(status__in=LIVE_ACTION_STATUSES))
-    overdue = [a for a in live if a.due_date < reader.today]
+    overdue = list(scoped_actions(reader.scope).overdue(reader.today).order_by("due_date", "pk"))
     panel.figures.append(
         overdue_count(
             reader,
@@ -36,5 +34,5 @@ def actions_panel(reader: Reader) -> Panel:
             link("dashboard:actions", overdue=1),
         )
     )
-    panel.context = {"overdue": overdue, "live": live}
+    panel.context = {"overdue": overdue}
     return panel

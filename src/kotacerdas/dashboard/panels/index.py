@@ -90,7 +90,7 @@ def index_panel(reader: Reader) -> Panel:
         panel.figures.append(
             Figure(
                 "index.evaluation",
-                index_metric,
+                metric("index.evaluation"),
                 (
                     _("Evaluation %(year)s (provisional)")
                     if outcome.provisional

@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from kotacerdas.core import regions
 from kotacerdas.dashboard import charts
 from kotacerdas.dashboard.figures import Figure
 from kotacerdas.dashboard.metrics import metric, status_of
@@ -35,7 +35,7 @@ def scoped_requests(scope: Scope):
     are the same requests."""
     requests = ServiceRequest.objects.all()
     if scope.area:
-        requests = requests.filter(servicedesk_rules.in_region(scope.area))
+        requests = requests.filter(regions.within("region__code", scope.area))
     elif scope.opd_code:
         requests = requests.filter(opd__code=scope.opd_code)
     else:
@@ -46,9 +46,7 @@ def scoped_requests(scope: Scope):
 def _scoped_ratings(scope: Scope, start: dt.date, end: dt.date):
     responses = ikm.filter_responses(SatisfactionResponse.objects.all(), start=start, end=end)
     if scope.area:
-        return responses.filter(
-            Q(request__region_id=scope.area) | Q(request__region__code__startswith=scope.area + ".")
-        )
+        return responses.filter(regions.within("request__region__code", scope.area))
     if scope.opd_code:
         return responses.filter(service__opd__code=scope.opd_code)
     return responses
@@ -159,7 +157,6 @@ def services_panel(reader: Reader) -> Panel:
     notes = reader.annotations("pecut.intake")
     panel.context = {
         "ageing": stats.ageing(requests, now),
-        "trend": trend,
         "chart": charts.line_chart(
             "pecut.intake",
             [(monday, received, str(monday)) for monday, received, _r in trend],
@@ -171,7 +168,6 @@ def services_panel(reader: Reader) -> Panel:
         ],
         "by_opd": [panel.figure(f"pecut.sla.opd.{row.key}") for row in by_opd],
         "ikm": [f for f in panel.figures if f.key.startswith("pecut.ikm.")],
-        "period": period,
     }
     if not city.received and not city.open:
         panel.note = _("No service request in this period.")

@@ -3,7 +3,6 @@ the last disbursement's reconciliation (``bansos.feeds``)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +16,6 @@ from kotacerdas.dashboard.panels.base import (
     Reader,
     link,
 )
-from kotacerdas.dashboard.scope import OPD
 
 
 def social_panel(reader: Reader) -> Panel | None:
@@ -25,7 +23,7 @@ def social_panel(reader: Reader) -> Panel | None:
     disbursement's reconciliation. Dinas Sosial's panel: other OPDs do not see it; an area
     office sees its area's recipients and flags."""
     scope = reader.scope
-    if scope.kind == OPD and scope.opd_code != settings.BANSOS["OPD"]:
+    if not scope.sees_social_aid:
         return None
     panel = Panel("social", _("Social aid"))
     owner = metric("bansos.recipients").owner
@@ -61,14 +59,10 @@ def social_panel(reader: Reader) -> Panel | None:
                     updated_at=run.finished_at,
                     owner=owner,
                     status=FigureStatus.GREEN if not count else FigureStatus.RED,
-                    drill_url=(
-                        link("bansos:dtks", flag=code, kelurahan=scope.area or "")
-                        if records
-                        else ""
-                    ),
+                    drill_url=link("bansos:dtks", flag=code) if records else "",
                 )
             )
-    reconciliation = bansos_feeds.last_reconciliation() if scope.whole_city or records else None
+    reconciliation = bansos_feeds.last_reconciliation() if scope.sees_city_registry else None
     if reconciliation is not None:
         batch = reconciliation.batch
         answered = getattr(batch, "reconciled_at", None) or getattr(batch, "exported_at", None)
@@ -101,5 +95,4 @@ def social_panel(reader: Reader) -> Panel | None:
             )
     if not recipients and quality is None:
         panel.note = _("The social-aid registry holds no data yet.")
-    panel.context = {"quality": quality, "reconciliation": reconciliation}
     return panel

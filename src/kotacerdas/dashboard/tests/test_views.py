@@ -71,7 +71,7 @@ def test_an_annotation_without_text_is_refused_with_the_reason(executive, client
     response = client.post(
         "/eksekutif/catatan/", {"series": "index", "date": "2026-01-01", "text": ""}, follow=True
     )
-    assert "Write the note." in response.content.decode()
+    assert "Note: This field cannot be blank." in response.content.decode()
 
 
 def test_an_action_item_is_made_from_a_figure(red_kpi, executive, client_for, dinsos):
@@ -180,11 +180,16 @@ def test_hidden_fields_with_nonsense_are_not_a_server_error(red_kpi, executive, 
     assert removed.status_code == 404
 
 
-def test_overdue_zero_means_every_live_item(executive, client_for, dinsos):
+def test_the_overdue_filter_reads_as_the_api_does(executive, client_for, dinsos):
+    today = timezone.localdate()
+    meetings.create_action(executive, title="Belum jatuh tempo", owner=dinsos, due_date=today)
     meetings.create_action(
-        executive, title="Belum jatuh tempo", owner=dinsos, due_date=timezone.localdate()
+        executive, title="Sudah terlambat", owner=dinsos, due_date=today - dt.timedelta(days=3)
     )
-    page = client_for(executive).get("/eksekutif/tindak-lanjut/?overdue=0").content.decode()
-    assert "Belum jatuh tempo" in page
-    page = client_for(executive).get("/eksekutif/tindak-lanjut/?overdue=1").content.decode()
-    assert "Belum jatuh tempo" not in page
+    client = client_for(executive)
+    only = client.get("/eksekutif/tindak-lanjut/?overdue=1").content.decode()
+    none = client.get("/eksekutif/tindak-lanjut/?overdue=0").content.decode()
+    every = client.get("/eksekutif/tindak-lanjut/").content.decode()
+    assert "Sudah terlambat" in only and "Belum jatuh tempo" not in only
+    assert "Belum jatuh tempo" in none and "Sudah terlambat" not in none
+    assert "Belum jatuh tempo" in every and "Sudah terlambat" in every

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 
 import openpyxl
 import pytest
-from conftest import needs_chromium
+from conftest import assert_fits_phone, needs_chromium
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -621,28 +621,24 @@ def test_pages_fit_a_phone(visitor, measured, catalogue):
 # On a phone
 
 
-def _fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
 @pytest.mark.browser
 @needs_chromium
 @pytest.mark.django_db(transaction=True)
 def test_the_portal_on_a_phone(measured, catalogue, phone, live_server):
     page = phone()
     page.goto(f"{live_server.url}{SEARCH}")
-    assert _fits(page)
+    assert_fits_phone(page)
     page.locator("#facet-opd summary").click()
     page.locator('input[name="opd"][value="dinsos"]').check()  # applied at once
     page.wait_for_url("**opd=dinsos**")
     assert page.locator("#results article").count() == 1
-    assert _fits(page)
+    assert_fits_phone(page)
 
     page.locator("#results article a").first.click()
     page.wait_for_url(f"**{_page(catalogue.aid)}")
-    assert _fits(page)
+    assert_fits_phone(page)
     page.goto(f"{live_server.url}{_page(catalogue.poverty)}")
-    assert _fits(page)
+    assert_fits_phone(page)
     assert page.locator("canvas.opendata-chart").is_visible()  # drawn by Chart.js
     page.locator('select[name="by"]').select_option("region")
     page.wait_for_url("**by=region**")
@@ -651,10 +647,10 @@ def test_the_portal_on_a_phone(measured, catalogue, phone, live_server):
     page.locator('input[name="f.tahun"]').press("Enter")
     page.wait_for_url("**f.tahun=2022**")
     assert page.locator("#preview tbody tr").count() == 2
-    assert _fits(page)
+    assert_fits_phone(page)
 
     page.goto(f"{live_server.url}{_indicator('penduduk-miskin')}")
-    assert _fits(page)
+    assert_fits_phone(page)
     assert page.locator("#map > svg").is_visible()
     assert page.locator("#map path.region").count() == 46
     assert page.locator("canvas.opendata-chart").is_visible()

@@ -2,7 +2,7 @@
 citizen's status page follows."""
 
 import pytest
-from conftest import give_password, needs_chromium
+from conftest import assert_fits_phone, give_password, needs_chromium
 from django.utils import translation
 
 from kotacerdas.servicedesk.choices import Status
@@ -20,10 +20,6 @@ def label(status: Status) -> str:
         return str(status.label)
 
 
-def fits_the_screen(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_complaint_filed_on_a_phone_is_worked_and_followed(
     kediri, accounts, road_service, phone, live_server
@@ -31,13 +27,13 @@ def test_a_complaint_filed_on_a_phone_is_worked_and_followed(
     desk, opd = accounts
     citizen = phone()
     citizen.goto(f"{live_server.url}/layanan/")
-    assert fits_the_screen(citizen)
+    assert_fits_phone(citizen)
     citizen.locator('a[href="/layanan/ajukan/jalan-rusak/"]').click()
     citizen.locator("#description").fill("Jalan berlubang besar di depan SDN Bandar Lor 1")
     citizen.locator("#attr-kerusakan").select_option("lubang")
     citizen.locator("#region").select_option("35.71.01.1001")
     citizen.locator("#phone").fill("0812 3456 7890")
-    assert fits_the_screen(citizen)
+    assert_fits_phone(citizen)
     citizen.locator("#request-form button[type=submit]").click()
     citizen.wait_for_url("**/layanan/status/**")
     status_url = citizen.url
@@ -64,4 +60,4 @@ def test_a_complaint_filed_on_a_phone_is_worked_and_followed(
     assert citizen.locator("#status").inner_text() == label(Status.RESOLVED)
     timeline = citizen.locator("#timeline").inner_text()
     assert "Lubang sudah ditambal dengan aspal." in timeline
-    assert fits_the_screen(citizen)
+    assert_fits_phone(citizen)
